@@ -1,0 +1,104 @@
+"""The codebook as frozen dataclasses, after validation (see ``load.py`` for the YAML side)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+KeywordMode = Literal["norm", "exact", "glob"]
+
+
+@dataclass(frozen=True)
+class Keyword:
+    """A word or phrase. ``norm``: compared on normalised forms (stem / lemma / colloquial
+    spelling); ``exact``: compared on case-folded surface forms (written ``=word``); ``glob``:
+    tokens ending in ``*`` match any case-folded surface form with that prefix (``pelatih*``)."""
+
+    text: str
+    language: str | None  # None: applies to every language
+    mode: KeywordMode = "norm"
+    line: int | None = None  # line in the codebook file, for messages
+
+
+@dataclass(frozen=True)
+class Pattern:
+    """A spaCy Matcher token pattern."""
+
+    tokens: tuple[dict[str, Any], ...]
+    language: str | None
+    name: str
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class NearRule:
+    """Terms of set ``a`` within ``window`` tokens of terms of set ``b`` (either order),
+    in the same segment."""
+
+    a: tuple[Keyword, ...]
+    b: tuple[Keyword, ...]
+    window: int
+    language: str | None
+    name: str
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class Family:
+    id: str
+    labels: dict[str, str] = field(default_factory=dict)
+    description: str = ""
+    color: str | None = None
+
+
+@dataclass(frozen=True)
+class Code:
+    id: str
+    family: str
+    parent: str | None = None  # a parent code id, for hierarchies below the family
+    labels: dict[str, str] = field(default_factory=dict)
+    definition: str = ""
+    inclusion: str = ""
+    exclusion: str = ""
+    example: str = ""
+    color: str | None = None
+    keywords: tuple[Keyword, ...] = ()
+    patterns: tuple[Pattern, ...] = ()
+    near: tuple[NearRule, ...] = ()
+    exclude: tuple[Keyword, ...] = ()
+    when_negated: Literal["keep", "drop"] = "keep"
+    line: int | None = None
+
+    def label(self, language: str = "en") -> str:
+        """The label in ``language``, falling back to any label, then to the id."""
+        return self.labels.get(language) or next(iter(self.labels.values()), self.id)
+
+    @property
+    def rule_count(self) -> int:
+        return len(self.keywords) + len(self.patterns) + len(self.near)
+
+
+@dataclass(frozen=True)
+class Codebook:
+    name: str
+    version: str
+    languages: tuple[str, ...]
+    families: tuple[Family, ...]
+    codes: tuple[Code, ...]
+    description: str = ""
+    protect: tuple[str, ...] = ()  # words the Indonesian stemmer must leave alone
+    path: str | None = None
+    sha256: str | None = None
+
+    @property
+    def code_ids(self) -> tuple[str, ...]:
+        return tuple(c.id for c in self.codes)
+
+    def code(self, code_id: str) -> Code:
+        for c in self.codes:
+            if c.id == code_id:
+                return c
+        raise KeyError(code_id)
+
+    def family_of(self, code_id: str) -> str:
+        return self.code(code_id).family
