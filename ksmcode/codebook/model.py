@@ -89,6 +89,7 @@ class Codebook:
     protect: tuple[str, ...] = ()  # words the Indonesian stemmer must leave alone
     path: str | None = None
     sha256: str | None = None
+    warnings: tuple[str, ...] = ()
 
     @property
     def code_ids(self) -> tuple[str, ...]:

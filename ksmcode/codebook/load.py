@@ -1,0 +1,293 @@
+"""Load a YAML codebook into a validated ``Codebook``, reporting every problem at once."""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+from collections import defaultdict
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from ksmcode.codebook.model import Code, Codebook, Family, Keyword, NearRule, Pattern
+from ksmcode.codebook.schema import (
+    NEEDS_TRAINED,
+    TOKEN_ATTRS_BY_LANGUAGE,
+    CodebookSpec,
+    CodeSpec,
+)
+from ksmcode.codebook.yamlread import LineDict, line_of, read_yaml
+from ksmcode.errors import CodebookError, Problem
+
+PATTERN_VALUE_OPS = {"IN", "NOT_IN", "REGEX", "FUZZY", "INTERSECTS", "IS_SUBSET", "IS_SUPERSET",
+                     "==", "!=", ">=", "<=", ">", "<"}  # fmt: skip
+PATTERN_OPS = {"!", "?", "+", "*"}
+
+
+def load_codebook(path: str | Path) -> Codebook:
+    """Read and validate a YAML codebook.
+
+    Raises ``CodebookError`` listing every problem (file, line, code id, hint).
+    Non-fatal findings (e.g. one keyword under two codes) are in ``Codebook.warnings``.
+
+    Example::
+
+        codebook = load_codebook("codebooks/ksm.yaml")
+        [c.id for c in codebook.codes][:2]  # ['stage.engagement', 'stage.assessment']
+    """
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise CodebookError(
+            f"{path}: codebook not found (give the path of a .yaml file, e.g. codebooks/ksm.yaml)"
+        ) from None
+    except OSError as exc:
+        raise CodebookError(f"{path}: cannot read the codebook: {exc.strerror}") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise CodebookError(f"{path}: the codebook is not UTF-8 text; save it as UTF-8") from None
+    codebook = parse_codebook(text, path)
+    return replace(codebook, path=str(path), sha256=hashlib.sha256(raw).hexdigest())
+
+
+def parse_codebook(text: str, path: str | Path = "<codebook>") -> Codebook:
+    """Validate codebook YAML text (see ``load_codebook``)."""
+    root = read_yaml(text, path)
+    if not isinstance(root, dict):
+        raise CodebookError(
+            f"{path}: a codebook is a YAML mapping with the keys 'codebook', 'families' and "
+            "'codes'; see codebooks/ksm.yaml for an example"
+        )
+    try:
+        spec = CodebookSpec.model_validate(root)
+    except ValidationError as exc:
+        problems = [_pydantic_problem(err, root, path) for err in exc.errors()]
+        raise CodebookError(f"{path}: the codebook has {len(problems)} problem(s).", problems) from None
+    return _Builder(spec, root, path).build()
+
+
+def _pydantic_problem(err: Any, root: Any, path: str | Path) -> Problem:
+    loc = tuple(err["loc"])
+    code = _code_id_at(root, loc)
+    where = ".".join(str(p) for p in loc)
+    message = err["msg"]
+    hint = None
+    if err["type"] == "extra_forbidden":
+        key = loc[-1]
+        allowed = _allowed_keys(loc)
+        close = difflib.get_close_matches(str(key), allowed, n=1)
+        message = f"unknown key '{key}'"
+        hint = f"did you mean '{close[0]}'?" if close else f"allowed: {', '.join(allowed)}"
+    elif err["type"] == "string_pattern_mismatch" and loc[-1] == "id":
+        hint = "ids are letters, digits and underscores, dot-separated, e.g. 'stage.engagement'"
+    elif err["type"] == "string_pattern_mismatch" and loc[-1] == "color":
+        hint = "colours are '#rrggbb' or '#rgb'"
+    elif err["type"] == "literal_error" and loc and loc[-1] in ("id", "en", "any"):
+        hint = "languages are 'id' (Indonesian) and 'en' (English)"
+    return Problem(f"{where}: {message}", path=path, line=line_of(root, loc), hint=hint, code=code)
+
+
+def _allowed_keys(loc: tuple[Any, ...]) -> list[str]:
+    model: Any = CodebookSpec
+    for step in loc[:-1]:
+        if isinstance(step, int):
+            continue
+        field = model.model_fields.get(step)
+        if field is None:
+            return []
+        inner = field.annotation
+        for candidate in getattr(inner, "__args__", ()) or (inner,):
+            if hasattr(candidate, "model_fields"):
+                inner = candidate
+        model = inner if hasattr(inner, "model_fields") else None
+        if model is None:
+            return []
+    return sorted(model.model_fields)
+
+
+def _code_id_at(root: Any, loc: tuple[Any, ...]) -> str | None:
+    if len(loc) >= 2 and loc[0] == "codes" and isinstance(loc[1], int):
+        codes = root.get("codes") if isinstance(root, dict) else None
+        if isinstance(codes, list) and loc[1] < len(codes) and isinstance(codes[loc[1]], dict):
+            value = codes[loc[1]].get("id")
+            return str(value) if value is not None else None
+    return None
+
+
+def parse_keyword(term: str, language: str | None, line: int | None = None) -> Keyword:
+    """Turn a codebook term into a Keyword: ``=word`` exact, ``pre*`` glob, else normalised."""
+    text = " ".join(term.split())
+    if text.startswith("="):
+        return Keyword(text[1:].strip(), language, "exact", line)
+    if "*" in text:
+        return Keyword(text, language, "glob", line)
+    return Keyword(text, language, "norm", line)
+
+
+def _keyword_problem(term: Any) -> str | None:
+    if not isinstance(term, str) or not term.strip() or term.strip() in ("=", "*"):
+        return "empty keyword"
+    for token in term.lstrip("=").split():
+        if "*" in token[:-1] or token == "*":
+            return f"'*' may only end a word (as in 'pelatih*'), not stand in '{token}'"
+    if term.startswith("=") and "*" in term:
+        return "a keyword is either exact (=word) or a glob (word*), not both"
+    return None
+
+
+class _Builder:
+    def __init__(self, spec: CodebookSpec, root: LineDict, path: str | Path):
+        self.spec, self.root, self.path = spec, root, path
+        self.problems: list[Problem] = []
+        self.warnings: list[str] = []
+
+    def problem(self, message: str, loc: tuple[Any, ...], code: str | None = None, hint=None):
+        line = line_of(self.root, loc)
+        self.problems.append(Problem(message, self.path, line, hint, code))
+
+    def terms(self, spec: CodeSpec, key: str, i: int, block: dict[str, list[str]]):
+        out: list[Keyword] = []
+        for lang, terms in block.items():
+            for j, term in enumerate(terms):
+                loc = ("codes", i, key, lang, j)
+                error = _keyword_problem(term)
+                if error:
+                    self.problem(f"{key}.{lang}[{j}]: {error}", loc, spec.id)
+                    continue
+                language = None if lang == "any" else lang
+                out.append(parse_keyword(term, language, line_of(self.root, loc)))
+        return tuple(out)
+
+    def patterns(self, spec: CodeSpec, i: int) -> tuple[Pattern, ...]:
+        out = []
+        for lang, patterns in spec.patterns.items():
+            for j, tokens in enumerate(patterns):
+                loc = ("codes", i, "patterns", lang, j)
+                errors = _pattern_problems(tokens, None if lang == "any" else lang)
+                for error in errors:
+                    hint = None
+                    if "needs a trained pipeline" in error:
+                        hint = "blank pipelines only tokenise; use LOWER, NORM or REGEX instead"
+                    self.problem(f"patterns.{lang}[{j}]: {error}", loc, spec.id, hint)
+                if not errors:
+                    name = f"{spec.id}:pattern{j + 1}"
+                    language = None if lang == "any" else lang
+                    out.append(Pattern(tuple(tokens), language, name, line_of(self.root, loc)))
+        return tuple(out)
+
+    def near(self, spec: CodeSpec, i: int) -> tuple[NearRule, ...]:
+        rules = []
+        for j, rule in enumerate(spec.near):
+            sides = []
+            for side in ("a", "b"):
+                sides.append(self.terms(spec, f"near[{j}].{side}", i, {"any": getattr(rule, side)}))
+            name = rule.name or f"{spec.id}:near{j + 1}"
+            line = line_of(self.root, ("codes", i, "near", j))
+            rules.append(NearRule(sides[0], sides[1], rule.window, rule.lang, name, line))
+        return tuple(rules)
+
+    def build(self) -> Codebook:
+        spec = self.spec
+        families = tuple(
+            Family(f.id, dict(f.label), f.description, f.color) for f in spec.families
+        )
+        family_ids = [f.id for f in families]
+        seen: dict[str, int] = {}
+        code_ids = [c.id for c in spec.codes]
+        codes = []
+        for i, c in enumerate(spec.codes):
+            if c.id in seen:
+                self.problem(
+                    f"duplicate code id (first defined as code #{seen[c.id] + 1})", ("codes", i, "id"), c.id
+                )
+            seen.setdefault(c.id, i)
+            family = self._family(c, i, family_ids, code_ids)
+            codes.append(
+                Code(
+                    id=c.id, family=family or "", parent=c.parent, labels=dict(c.label),
+                    definition=c.definition, inclusion=c.inclusion, exclusion=c.exclusion,
+                    example=c.example, color=c.color,
+                    keywords=self.terms(c, "keywords", i, c.keywords),
+                    patterns=self.patterns(c, i), near=self.near(c, i),
+                    exclude=self.terms(c, "exclude", i, c.exclude),
+                    when_negated=c.when_negated, line=line_of(self.root, ("codes", i)),
+                )  # fmt: skip
+            )
+        self._warn_shared_keywords(codes)
+        if self.problems:
+            raise CodebookError(
+                f"{self.path}: the codebook has {len(self.problems)} problem(s).", self.problems
+            )
+        if not families:
+            families = tuple(Family(fid) for fid in dict.fromkeys(c.family for c in codes))
+        info = spec.codebook
+        return Codebook(
+            name=info.name, version=info.version, languages=tuple(info.languages),
+            families=families, codes=tuple(codes), description=info.description,
+            protect=tuple(w.lower() for w in info.protect), warnings=tuple(self.warnings),
+        )  # fmt: skip
+
+    def _family(self, c: CodeSpec, i: int, family_ids: list[str], code_ids: list[str]):
+        if c.parent is not None and c.parent not in code_ids:
+            close = difflib.get_close_matches(c.parent, code_ids, n=1)
+            hint = f"did you mean '{close[0]}'?" if close else None
+            self.problem(f"unknown parent code '{c.parent}'", ("codes", i, "parent"), c.id, hint)
+        family = c.family
+        if family is None and c.parent in code_ids:
+            family = self.spec.codes[code_ids.index(c.parent)].family
+        if family is None:
+            family = c.id.split(".")[0] if "." in c.id else None
+        if family is None:
+            self.problem("no family", ("codes", i), c.id, "add 'family: <family id>'")
+        elif family_ids and family not in family_ids:
+            close = difflib.get_close_matches(family, family_ids, n=1)
+            hint = f"did you mean '{close[0]}'?" if close else f"families: {', '.join(family_ids)}"
+            self.problem(f"unknown family '{family}'", ("codes", i, "family"), c.id, hint)
+        return family
+
+    def _warn_shared_keywords(self, codes: list[Code]) -> None:
+        owners: dict[tuple[str, str | None, str], list[str]] = defaultdict(list)
+        for code in codes:
+            for kw in code.keywords:
+                owners[(kw.text.lower(), kw.language, kw.mode)].append(code.id)
+        for (text, language, _), ids in owners.items():
+            if len(set(ids)) > 1:
+                self.warnings.append(
+                    f"{self.path}: keyword '{text}' ({language or 'any language'}) is listed under "
+                    f"{len(set(ids))} codes: {', '.join(dict.fromkeys(ids))}"
+                )
+
+
+def _pattern_problems(tokens: list[dict[str, Any]], language: str | None) -> list[str]:
+    allowed = TOKEN_ATTRS_BY_LANGUAGE.get(language or "id")
+    problems = []
+    if not tokens:
+        return ["an empty pattern matches nothing"]
+    for k, token in enumerate(tokens):
+        if not isinstance(token, dict):
+            problems.append(f"token {k + 1} is not a mapping like {{LOWER: survei}}")
+            continue
+        for attr, value in token.items():
+            name = str(attr).upper()
+            if name == "OP":
+                if value not in PATTERN_OPS:
+                    problems.append(f"token {k + 1}: OP must be one of ! ? + *, not {value!r}")
+            elif name in allowed:
+                if isinstance(value, dict):
+                    bad = [op for op in value if op not in PATTERN_VALUE_OPS]
+                    if bad:
+                        problems.append(f"token {k + 1}: unknown operator {bad[0]!r} in {attr}")
+            elif name in NEEDS_TRAINED:
+                where = "an Indonesian" if language in (None, "id") else "this"
+                problems.append(
+                    f"token {k + 1}: {attr} needs a trained pipeline; {where} blank pipeline "
+                    "cannot provide it"
+                )
+            else:
+                problems.append(f"token {k + 1}: unknown token attribute {attr!r}")
+    return problems
+

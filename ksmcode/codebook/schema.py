@@ -1,0 +1,83 @@
+"""Pydantic models of the codebook YAML: the only place that knows the file's shape."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+LANGUAGES = ("id", "en")
+ID_PATTERN = r"^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)*$"
+COLOR_PATTERN = r"^#([0-9A-Fa-f]{6}|[0-9A-Fa-f]{3})$"
+
+# Token attributes a blank spaCy pipeline (tokenizer + our normaliser) can provide. LEMMA is only
+# set for English (lookup lemmatizer); POS, TAG, DEP, MORPH and ENT_TYPE need a trained pipeline.
+TOKEN_ATTRS_ANY = {
+    "ORTH", "TEXT", "LOWER", "NORM", "LENGTH", "SHAPE", "PREFIX", "SUFFIX",
+    "IS_ALPHA", "IS_ASCII", "IS_DIGIT", "IS_LOWER", "IS_UPPER", "IS_TITLE", "IS_PUNCT",
+    "IS_SPACE", "IS_STOP", "IS_BRACKET", "IS_QUOTE", "IS_LEFT_PUNCT", "IS_RIGHT_PUNCT",
+    "IS_CURRENCY", "LIKE_NUM", "LIKE_URL", "LIKE_EMAIL", "OP",
+}  # fmt: skip
+TOKEN_ATTRS_BY_LANGUAGE = {"id": TOKEN_ATTRS_ANY, "en": TOKEN_ATTRS_ANY | {"LEMMA"}}
+NEEDS_TRAINED = {"POS", "TAG", "DEP", "MORPH", "ENT_TYPE", "ENT_IOB", "ENT_ID", "SENT_START",
+                 "IS_SENT_START", "HEAD", "LEMMA"}  # fmt: skip
+
+Terms = list[str]
+PerLanguage = dict[str, Any]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class CodebookInfo(_Strict):
+    name: str = Field(min_length=1)
+    version: str = "0"
+    languages: list[Literal["id", "en"]] = Field(default_factory=lambda: list(LANGUAGES))
+    description: str = ""
+    protect: list[str] = Field(default_factory=list)
+
+    @field_validator("version", mode="before")
+    @classmethod
+    def _version_as_text(cls, value: Any) -> Any:
+        return str(value) if isinstance(value, (int, float)) else value
+
+
+class FamilySpec(_Strict):
+    id: str = Field(pattern=ID_PATTERN)
+    label: dict[Literal["id", "en"], str] = Field(default_factory=dict)
+    description: str = ""
+    color: str | None = Field(default=None, pattern=COLOR_PATTERN)
+
+
+class NearSpec(_Strict):
+    a: Terms = Field(min_length=1)
+    b: Terms = Field(min_length=1)
+    window: int = Field(default=5, ge=1, le=50)
+    lang: Literal["id", "en"] | None = None
+    name: str | None = None
+
+
+class CodeSpec(_Strict):
+    id: str = Field(pattern=ID_PATTERN)
+    family: str | None = None
+    parent: str | None = None
+    label: dict[Literal["id", "en"], str] = Field(default_factory=dict)
+    color: str | None = Field(default=None, pattern=COLOR_PATTERN)
+    definition: str = ""
+    inclusion: str = ""
+    exclusion: str = ""
+    example: str = ""
+    when_negated: Literal["keep", "drop"] = "keep"
+    keywords: dict[Literal["id", "en", "any"], Terms] = Field(default_factory=dict)
+    patterns: dict[Literal["id", "en", "any"], list[list[dict[str, Any]]]] = Field(
+        default_factory=dict
+    )
+    near: list[NearSpec] = Field(default_factory=list)
+    exclude: dict[Literal["id", "en", "any"], Terms] = Field(default_factory=dict)
+
+
+class CodebookSpec(_Strict):
+    codebook: CodebookInfo
+    families: list[FamilySpec] = Field(default_factory=list)
+    codes: list[CodeSpec] = Field(min_length=1)

@@ -1,0 +1,174 @@
+"""The coding engine: segments in, evidence (``Match`` rows) out, one pass per document."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+
+from ksmcode.codebook.model import Codebook
+from ksmcode.matching.negation import NegationScope
+from ksmcode.matching.proximity import Hit, pair_near
+from ksmcode.matching.rules import CompiledRules, set_norms
+from ksmcode.model import Corpus, Document, Match, Segment
+from ksmcode.nlp import Normalizer, blank_pipeline, sentence_splitter
+from ksmcode.segment import segment_document
+
+BATCH_SIZE = 256
+
+
+@dataclass
+class _Language:
+    rules: CompiledRules
+    negation: NegationScope
+
+
+class Engine:
+    """Applies a codebook to segments. Compiles each language's rules on first use.
+
+    Example::
+
+        engine = Engine(load_codebook("codebooks/ksm.yaml"))
+        matches = engine.code_document(document, segments)
+    """
+
+    def __init__(self, codebook: Codebook):
+        self.codebook = codebook
+        self._languages: dict[str, _Language] = {}
+        self._windows = {r.name: r.window for c in codebook.codes for r in c.near}
+        self._drop_negated = {c.id for c in codebook.codes if c.when_negated == "drop"}
+
+    def language(self, language: str) -> _Language:
+        if language not in self._languages:
+            normalise = Normalizer(language, self.codebook.protect)
+            nlp = blank_pipeline(language)
+            rules = CompiledRules(self.codebook, language, nlp, normalise)
+            self._languages[language] = _Language(rules, NegationScope(language, normalise))
+        return self._languages[language]
+
+    def code_document(self, document: Document, segments: Sequence[Segment]) -> list[Match]:
+        """Evidence for every code in the document's non-interviewer segments."""
+        lang = self.language(document.meta.language or "id")
+        coded = [s for s in segments if not s.is_interviewer]
+        texts = (document.text[s.start : s.end] for s in coded)
+        matches: list[Match] = []
+        for segment, doc in zip(coded, lang.rules.nlp.pipe(texts, batch_size=BATCH_SIZE)):
+            matches.extend(self._code_segment(document, segment, doc, lang))
+        return matches
+
+    def _code_segment(self, document: Document, segment: Segment, doc, lang: _Language):
+        norms = set_norms(doc, lang.rules.normalise)
+        hits = lang.rules(doc)
+        candidates = [h for h in hits if h[0].kind in ("keyword", "pattern")]
+        candidates += pair_near(hits, self._windows)
+        vetoes = [(h[0].code, h[1], h[2]) for h in hits if h[0].kind == "exclude"]
+        out: list[Match] = []
+        for ref, start, end in _without_nested(candidates):
+            if any(c == ref.code and s < end and start < e for c, s, e in vetoes):
+                continue
+            negation = lang.negation(norms, start, end)
+            if negation.negated and ref.code in self._drop_negated:
+                continue
+            span = doc[start:end]
+            char_start = segment.start + span.start_char
+            char_end = segment.start + span.end_char
+            out.append(
+                Match(
+                    document.id, segment.index, ref.code, char_start, char_end,
+                    document.text[char_start:char_end], ref.kind, ref.term,
+                    negation.negated, negation.cue,
+                )  # fmt: skip
+            )
+        return out
+
+
+def _without_nested(hits: list[Hit]) -> list[Hit]:
+    """Drop duplicates and hits inside a longer hit of the same code; keep text order."""
+    hits = sorted(hits, key=lambda h: (h[1], -(h[2] - h[1])))
+    kept: list[Hit] = []
+    for hit in hits:
+        ref, start, end = hit
+        if any(k[0].code == ref.code and k[1] <= start and end <= k[2] for k in kept):
+            continue
+        kept.append(hit)
+    return kept
+
+
+@dataclass(frozen=True)
+class DocumentCoding:
+    """The coding of one document."""
+
+    document: Document
+    segments: tuple[Segment, ...]
+    matches: tuple[Match, ...]
+
+
+@dataclass(frozen=True)
+class CodingResult:
+    """The coding of a corpus: every segment (interviewer's included) and all evidence."""
+
+    corpus: Corpus
+    codebook: Codebook
+    unit: str
+    documents: tuple[DocumentCoding, ...]
+    options: dict = field(default_factory=dict)
+
+    @property
+    def segments(self) -> list[Segment]:
+        return [s for d in self.documents for s in d.segments]
+
+    @property
+    def matches(self) -> list[Match]:
+        return [m for d in self.documents for m in d.matches]
+
+
+def _segment(document: Document, unit: str) -> list[Segment]:
+    splitter = None
+    if unit == "sentence":
+        splitter = sentence_splitter(document.meta.language or "id")
+    return segment_document(document, unit, sentencizer=splitter)
+
+
+_worker_engine: Engine | None = None
+
+
+def _init_worker(codebook: Codebook) -> None:
+    global _worker_engine
+    _worker_engine = Engine(codebook)
+
+
+def _code_in_worker(document: Document, unit: str) -> DocumentCoding:
+    assert _worker_engine is not None
+    segments = _segment(document, unit)
+    matches = _worker_engine.code_document(document, segments)
+    return DocumentCoding(document, tuple(segments), tuple(matches))
+
+
+def iter_code_corpus(
+    corpus: Corpus, codebook: Codebook, *, unit: str = "turn", jobs: int = 1
+) -> Iterator[DocumentCoding]:
+    """Code the corpus document by document (in corpus order), yielding as each is done."""
+    if jobs > 1 and len(corpus.documents) > 1:
+        with ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=(codebook,)) as pool:
+            units = [unit] * len(corpus.documents)
+            yield from pool.map(_code_in_worker, corpus.documents, units, chunksize=4)
+        return
+    engine = Engine(codebook)
+    for document in corpus.documents:
+        segments = _segment(document, unit)
+        matches = engine.code_document(document, segments)
+        yield DocumentCoding(document, tuple(segments), tuple(matches))
+
+
+def code_corpus(
+    corpus: Corpus, codebook: Codebook, *, unit: str = "turn", jobs: int = 1
+) -> CodingResult:
+    """Code every document of ``corpus`` with ``codebook``.
+
+    Example::
+
+        result = code_corpus(load_corpus("transcripts"), load_codebook("codebooks/ksm.yaml"))
+        len(result.matches)
+    """
+    documents = tuple(iter_code_corpus(corpus, codebook, unit=unit, jobs=jobs))
+    return CodingResult(corpus, codebook, unit, documents, {"unit": unit, "jobs": jobs})
