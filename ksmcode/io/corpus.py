@@ -1,0 +1,188 @@
+"""Reading a transcript folder (or one file) into a Corpus."""
+
+from __future__ import annotations
+
+import dataclasses
+import fnmatch
+import os
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from ksmcode.errors import ConfigError, TranscriptError
+from ksmcode.io.decode import CERTAIN_ENCODINGS
+from ksmcode.io.interviewer import DEFAULT_INTERVIEWER_LABELS, is_interviewer
+from ksmcode.io.metadata import (
+    LANGUAGES,
+    SIDECAR_NAMES,
+    build_meta,
+    find_sidecar,
+    normalize_file_name,
+    read_sidecar,
+)
+from ksmcode.io.readers import READERS
+from ksmcode.model import Corpus, Document
+
+
+def read_document(
+    path: Path,
+    root: Path,
+    *,
+    default_language: str = "id",
+    interviewer: Sequence[str] | None = None,
+    sidecar_meta: Mapping[str, Any] | None = None,
+    warnings: list[str] | None = None,
+) -> Document:
+    """Read one transcript; its id is its path relative to ``root`` (unless metadata sets ``id``).
+
+    Interviewer labels: the document's ``interviewer`` metadata, else ``interviewer``, else
+    DEFAULT_INTERVIEWER_LABELS; the labels used are stored in ``meta.interviewer``. A note about
+    a guessed (non-UTF) encoding is appended to ``warnings`` when a list is given.
+
+    Example: ``read_document(Path("t/ketua.txt"), Path("t")).turns[0].speaker``
+    """
+    path, root = Path(path), Path(root)
+    reader = READERS.get(path.suffix.lower())
+    if reader is None:
+        raise TranscriptError(
+            f"{path}: unsupported file type '{path.suffix}'; supported: {', '.join(READERS)}"
+        )
+    result = reader(path)
+    if not result.turns:
+        raise TranscriptError(f"{path}: no transcript text found; add text or remove the file")
+    meta, doc_id = build_meta(
+        result.front_matter, sidecar_meta or {}, path=path, default_language=default_language
+    )
+    labels = meta.interviewer or tuple(
+        DEFAULT_INTERVIEWER_LABELS if interviewer is None else interviewer
+    )
+    meta = dataclasses.replace(meta, interviewer=labels)
+    turns = tuple(
+        dataclasses.replace(t, is_interviewer=is_interviewer(t.speaker, labels))
+        for t in result.turns
+    )
+    doc_id = doc_id or _relative(path, root)
+    if warnings is not None and result.encoding not in CERTAIN_ENCODINGS:
+        warnings.append(
+            f"{doc_id}: not UTF-8; read as {result.encoding} (a guess); "
+            "save the file as UTF-8 to be sure"
+        )
+    return Document(doc_id, path, result.text, turns, meta, result.encoding)
+
+
+def iter_corpus(
+    path: Path | str,
+    *,
+    default_language: str = "id",
+    interviewer: Sequence[str] | None = None,
+    exclude: Sequence[str] = (),
+    warnings: list[str] | None = None,
+) -> Iterator[Document]:
+    """Yield the documents of a folder (recursively, sorted by relative path) or of one file.
+
+    Problems that do not stop reading (skipped files, sidecar rows naming missing files,
+    guessed encodings) are appended to ``warnings`` when a list is given. The folder and its
+    sidecar are checked before the first document is yielded.
+    """
+    if default_language not in LANGUAGES:
+        raise ConfigError(
+            f"default language '{default_language}' is not supported; use one of: "
+            f"{', '.join(LANGUAGES)}"
+        )
+    path = Path(path)
+    notes: list[str] = [] if warnings is None else warnings
+    if path.is_file():
+        root, files = path.parent, [path.name]
+    elif path.is_dir():
+        root, files = path, _discover(path, exclude, notes)
+    else:
+        raise TranscriptError(
+            f"{path}: no such file or folder; give the folder that holds the transcripts"
+        )
+    if not files:
+        raise TranscriptError(
+            f"{path}: no transcripts found; put .txt, .md, .docx, .vtt, .srt, .csv or .xlsx "
+            "files in it (hidden files, sources.csv/.xlsx and --exclude matches are skipped)"
+        )
+    sidecar_path = find_sidecar(root)
+    sidecar = read_sidecar(sidecar_path) if sidecar_path else {}
+    notes.extend(
+        f"{sidecar_path}: lists '{name}', which does not exist in {root}"
+        for name in sidecar
+        if not (root / name).is_file()
+    )
+    seen: dict[str, str] = {}
+    for name in files:
+        document = read_document(
+            root / name,
+            root,
+            default_language=default_language,
+            interviewer=interviewer,
+            sidecar_meta=sidecar.get(name),
+            warnings=notes,
+        )
+        if document.id in seen:
+            raise TranscriptError(
+                f"{root / name}: document id '{document.id}' is already used by "
+                f"{seen[document.id]}; give each transcript a unique 'id'"
+            )
+        seen[document.id] = name
+        yield document
+
+
+def load_corpus(
+    path: Path | str,
+    *,
+    default_language: str = "id",
+    interviewer: Sequence[str] | None = None,
+    exclude: Sequence[str] = (),
+) -> Corpus:
+    """Read every transcript in a folder (or one file) into a Corpus.
+
+    Example: ``load_corpus("transcripts", exclude=["drafts/*"]).documents[0].id``
+    """
+    path = Path(path)
+    warnings: list[str] = []
+    documents = tuple(
+        iter_corpus(
+            path,
+            default_language=default_language,
+            interviewer=interviewer,
+            exclude=exclude,
+            warnings=warnings,
+        )
+    )
+    root = path.parent if path.is_file() else path
+    return Corpus(root, documents, tuple(warnings))
+
+
+def _discover(root: Path, exclude: Sequence[str], warnings: list[str]) -> list[str]:
+    """Relative posix paths of the readable transcripts under root, sorted."""
+    found: list[str] = []
+    for folder, dirs, names in os.walk(root):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        base = Path(folder).relative_to(root)
+        found.extend((base / name).as_posix() for name in names)
+    files = []
+    for name in sorted(found):
+        base = name.rsplit("/", 1)[-1]
+        if base.startswith((".", "~$")) or base.casefold() in SIDECAR_NAMES:
+            continue
+        if any(fnmatch.fnmatch(name, g) or fnmatch.fnmatch(base, g) for g in exclude):
+            continue
+        suffix = Path(base).suffix.lower()
+        if suffix in READERS:
+            files.append(name)
+        else:
+            warnings.append(
+                f"{name}: skipped, unsupported file type '{suffix or base}' "
+                f"(supported: {', '.join(READERS)})"
+            )
+    return files
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return normalize_file_name(path.relative_to(root).as_posix())
+    except ValueError:
+        return path.name

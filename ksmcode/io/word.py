@@ -1,0 +1,31 @@
+"""Reader for Word (.docx) transcripts: paragraphs joined with LF, then the .txt turn rules."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import docx
+from docx.opc.exceptions import OpcError
+
+from ksmcode.errors import TranscriptError
+from ksmcode.io.base import ReadResult
+from ksmcode.io.decode import normalize_newlines
+from ksmcode.io.turns import split_turns
+
+
+def read_docx(path: Path) -> ReadResult:
+    """Read the body paragraphs of a .docx file (tables, headers and notes are not read)."""
+    try:
+        document = docx.Document(str(path))
+    # SyntaxError covers lxml's XMLSyntaxError for damaged XML parts inside the zip.
+    except (OpcError, zipfile.BadZipFile, KeyError, ValueError, SyntaxError, OSError) as exc:
+        raise TranscriptError(
+            f"{path}: cannot be opened as a Word .docx document ({type(exc).__name__}); "
+            "if it is an old .doc file or damaged, open it in Word or LibreOffice and save it "
+            "again as .docx (or as UTF-8 .txt)"
+        ) from None
+    text = normalize_newlines("\n".join(p.text for p in document.paragraphs))
+    if not text.strip():
+        raise TranscriptError(f"{path}: the document has no text in its body paragraphs")
+    return ReadResult(text, split_turns(text), {})
