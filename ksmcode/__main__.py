@@ -1,0 +1,3 @@
+from ksmcode.cli import main
+
+main()

@@ -1,0 +1,175 @@
+"""The coding as pandas DataFrames: built once here, read by every analysis and exporter.
+
+Frames (columns in this order; attribute columns are the union of all documents' metadata
+attributes, in first-seen order):
+
+- ``segments``: one row per (segment, code). ID_COLUMNS, ``code``, ``family``, ``negated``
+  (True when every piece of evidence is negated), ``evidence`` (readable summary), ``text``,
+  attributes.
+- ``units``: one row per non-interviewer unit, coded or not. ID_COLUMNS, ``text``, attributes,
+  one 0/1 column per code in codebook order.
+- ``evidence``: one row per piece of evidence (``Match``).
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from ksmcode.errors import AnalysisError
+from ksmcode.export.tables import FORMATS, read_table
+from ksmcode.matching.engine import CodingResult
+from ksmcode.model import Document, Match, Segment
+
+ID_COLUMNS = ["document", "segment_id", "start", "end", "speaker", "informant", "role", "method",
+              "language"]  # fmt: skip
+EVIDENCE_COLUMNS = ["document", "segment_id", "code", "rule", "term", "start", "end", "matched",
+                    "negated", "cue"]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Coding:
+    """A coding as frames, in memory or read back from an output folder."""
+
+    segments: pd.DataFrame
+    units: pd.DataFrame
+    evidence: pd.DataFrame
+    run: dict[str, Any]
+    code_ids: tuple[str, ...]
+    families: dict[str, str]
+
+
+def _attribute_names(documents: list[Document]) -> list[str]:
+    names: dict[str, None] = {}
+    for doc in documents:
+        names.update(dict.fromkeys(doc.meta.attributes))
+    return [n for n in names if n not in ID_COLUMNS and n not in ("text", "code", "family")]
+
+
+def _unit_row(doc: Document, seg: Segment, attributes: list[str]) -> dict[str, Any]:
+    meta = doc.meta
+    row = {
+        "document": doc.id, "segment_id": seg.id, "start": seg.start, "end": seg.end,
+        "speaker": seg.speaker or "", "informant": meta.informant or "", "role": meta.role or "",
+        "method": meta.method or "", "language": meta.language or "",
+    }  # fmt: skip
+    row["text"] = doc.text[seg.start : seg.end]
+    for name in attributes:
+        value = meta.attributes.get(name, "")
+        row[name] = "" if value is None else str(value)
+    return row
+
+
+def describe_evidence(matches: list[Match]) -> str:
+    """One readable line per code: ``keyword 'pelatihan' → "Pelatihannya" [120:132]; …``."""
+    parts = []
+    for m in matches:
+        negation = f" (negated by '{m.cue}')" if m.negated else ""
+        parts.append(f"{m.rule} '{m.term}' → \"{m.text}\" [{m.start}:{m.end}]{negation}")
+    return "; ".join(parts)
+
+
+def coding_frames(result: CodingResult) -> Coding:
+    """Build the three frames of a coding result."""
+    codebook = result.codebook
+    code_ids = list(codebook.code_ids)
+    families = {c.id: c.family for c in codebook.codes}
+    order = {c: i for i, c in enumerate(code_ids)}
+    attributes = _attribute_names([d.document for d in result.documents])
+    unit_rows, segment_rows, evidence_rows = [], [], []
+    for coded in result.documents:
+        doc = coded.document
+        by_segment: dict[int, dict[str, list[Match]]] = defaultdict(lambda: defaultdict(list))
+        for m in coded.matches:
+            by_segment[m.segment_index][m.code].append(m)
+        for seg in coded.segments:
+            if seg.is_interviewer:
+                continue
+            base = _unit_row(doc, seg, attributes)
+            codes = by_segment.get(seg.index, {})
+            unit_rows.append({**base, **{c: int(c in codes) for c in code_ids}})
+            for code in sorted(codes, key=order.__getitem__):
+                evidence = sorted(codes[code], key=lambda m: (m.start, m.end))
+                row = {k: v for k, v in base.items() if k != "text"}
+                row.update(code=code, family=families[code],
+                           negated=all(m.negated for m in evidence),
+                           evidence=describe_evidence(evidence), text=base["text"])  # fmt: skip
+                segment_rows.append(row)
+                for m in evidence:
+                    evidence_rows.append(
+                        [
+                            doc.id,
+                            seg.id,
+                            code,
+                            m.rule,
+                            m.term,
+                            m.start,
+                            m.end,
+                            m.text,
+                            m.negated,
+                            m.cue or "",
+                        ]  # fmt: skip
+                    )
+    seg_columns = [*ID_COLUMNS, "code", "family", "negated", "evidence", "text", *attributes]
+    unit_columns = [*ID_COLUMNS, "text", *attributes, *code_ids]
+    return Coding(
+        segments=pd.DataFrame(segment_rows, columns=seg_columns),
+        units=pd.DataFrame(unit_rows, columns=unit_columns),
+        evidence=pd.DataFrame(evidence_rows, columns=EVIDENCE_COLUMNS),
+        run={},
+        code_ids=tuple(code_ids),
+        families=families,
+    )
+
+
+def load_coding(out_dir: str | Path = "out") -> Coding:
+    """Read the output folder of ``ksmcode code`` back into frames.
+
+    Example::
+
+        coding = load_coding("out")
+        coding.units.groupby("role")[list(coding.code_ids)].sum()
+    """
+    out = Path(out_dir)
+    run_path = out / "run.json"
+    if not run_path.is_file():
+        raise AnalysisError(
+            f"{out}: no run.json here; run 'ksmcode code --out {out}' first, or point --out at "
+            "the folder it wrote"
+        )
+    try:
+        run = json.loads(run_path.read_text("utf-8"))
+        fmt = run["options"]["format"]
+        code_ids = tuple(run["codebook"]["codes"])
+        families = dict(run["codebook"]["families"])
+    except (ValueError, KeyError, TypeError):
+        raise AnalysisError(
+            f"{run_path}: not a ksmcode run file; run 'ksmcode code' again"
+        ) from None
+    if fmt not in FORMATS:
+        raise AnalysisError(f"{run_path}: unknown output format '{fmt}'")
+    frames = {}
+    for name in ("segments", "units", "evidence"):
+        path = out / f"{name}.{fmt}"
+        if not path.is_file():
+            raise AnalysisError(f"{path}: missing; run 'ksmcode code --out {out}' again")
+        frames[name] = read_table(path)
+    segments = frames["segments"]
+    if len(segments):
+        segments["negated"] = segments["negated"].map(_as_bool)
+    for column in ("speaker", "informant", "role", "method", "language"):
+        for frame in (segments, frames["units"]):
+            if column in frame:
+                frame[column] = frame[column].fillna("").astype(str)
+    return Coding(segments, frames["units"], frames["evidence"], run, code_ids, families)
+
+
+def _as_bool(value: Any) -> bool:
+    if isinstance(value, str):
+        return value.strip().lower() in ("true", "1", "yes")
+    return bool(value)

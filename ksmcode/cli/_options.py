@@ -1,0 +1,41 @@
+"""Option aliases shared by the commands, so each option reads the same everywhere."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+INPUT = "Input"
+MATCHING = "Matching"
+OUTPUT = "Output"
+
+Transcripts = Annotated[
+    Optional[Path],
+    typer.Argument(
+        help="Transcript folder or file (default: 'transcripts' from ksmcode.yaml, else "
+        "./transcripts).",
+        show_default=False,
+    ),
+]
+CodebookOpt = Annotated[
+    Optional[Path],
+    typer.Option("--codebook", "-c", help="YAML codebook (default: codebooks/ksm.yaml).",
+                 rich_help_panel=MATCHING, show_default=False),
+]  # fmt: skip
+OutDir = Annotated[
+    Optional[Path],
+    typer.Option("--out", "-o", help="Output folder of 'ksmcode code' (default: out/).",
+                 rich_help_panel=OUTPUT, show_default=False),
+]  # fmt: skip
+Format = Annotated[
+    Optional[str],
+    typer.Option("--format", "-f", help="Table format: csv, xlsx, parquet or jsonl.",
+                 rich_help_panel=OUTPUT, show_default=False),
+]  # fmt: skip
+OutputFile = Annotated[
+    Optional[Path],
+    typer.Option("--output", help="Also write the table to this file (.csv, .xlsx, .parquet, "
+                 ".jsonl).", rich_help_panel=OUTPUT, show_default=False),
+]  # fmt: skip

@@ -1,0 +1,76 @@
+"""Consoles, the error boundary and table rendering shared by every command.
+
+stdout carries data; progress, warnings and errors go to stderr.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import typer
+from rich.console import Console
+
+from ksmcode.errors import KsmcodeError
+
+err = Console(stderr=True, highlight=False)
+out = Console(highlight=False)
+F = TypeVar("F", bound=Callable[..., Any])
+state = {"verbose": False}
+
+
+def handle_errors(func: F) -> F:
+    """Turn library errors into ``Error: …`` on stderr and exit code 1 (traceback with -v)."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except KsmcodeError as exc:
+            if state["verbose"]:
+                err.print_exception(show_locals=False)
+            err.print(f"[bold red]Error:[/] {exc}", markup=True, highlight=False, soft_wrap=True)
+            raise typer.Exit(1) from None
+        except KeyboardInterrupt:
+            err.print("Interrupted; outputs already written are intact.")
+            raise typer.Exit(130) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def warn(message: str) -> None:
+    err.print(f"[yellow]Warning:[/] {message}", soft_wrap=True, markup=True)
+
+
+def show_frame(frame, *, title: str | None = None, max_rows: int = 60) -> None:
+    """Show a DataFrame: a rich table at a terminal, CSV when stdout is piped."""
+    if not sys.stdout.isatty():
+        frame.to_csv(sys.stdout, index=not _plain_index(frame), lineterminator="\n")
+        return
+    from rich.table import Table
+
+    flat = frame if _plain_index(frame) else frame.reset_index()
+    table = Table(title=title, show_lines=False, header_style="bold")
+    for column in flat.columns:
+        name = " ".join(str(p) for p in column if str(p)) if isinstance(column, tuple) else column
+        numeric = flat[column].dtype.kind in "if"
+        table.add_column(str(name), justify="right" if numeric else "left", overflow="fold")
+    for row in flat.head(max_rows).itertuples(index=False):
+        table.add_row(*(_cell(v) for v in row))
+    out.print(table)
+    if len(flat) > max_rows:
+        err.print(f"({len(flat) - max_rows} more rows; write them all with --output FILE)")
+
+
+def _plain_index(frame) -> bool:
+    import pandas as pd
+
+    return isinstance(frame.index, pd.RangeIndex) and frame.index.name is None
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, float):
+        return "" if value != value else f"{value:.3g}"
+    return str(value)

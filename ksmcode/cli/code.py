@@ -1,0 +1,75 @@
+"""``ksmcode code``: code a folder of transcripts with a codebook."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from ksmcode.cli._options import INPUT, MATCHING, CodebookOpt, Format, OutDir, Transcripts
+from ksmcode.cli._output import err, handle_errors, warn
+from ksmcode.cli.app import app
+
+
+@app.command()
+@handle_errors
+def code(
+    transcripts: Transcripts = None,
+    *,
+    codebook: CodebookOpt = None,
+    out: OutDir = None,
+    unit: Annotated[
+        Optional[str],
+        typer.Option(help="Unit of analysis: turn, paragraph or sentence.",
+                     rich_help_panel=MATCHING, show_default=False),
+    ] = None,  # fmt: skip
+    language: Annotated[
+        Optional[str],
+        typer.Option("--language", "-l", help="Language of documents that do not declare one "
+                     "(id or en).", rich_help_panel=INPUT, show_default=False),
+    ] = None,  # fmt: skip
+    interviewer: Annotated[
+        Optional[list[str]],
+        typer.Option("--interviewer", "-i", help="Speaker label of the interviewer (repeatable); "
+                     "their turns are never coded.", rich_help_panel=INPUT, show_default=False),
+    ] = None,  # fmt: skip
+    fmt: Format = None,
+    jobs: Annotated[
+        int, typer.Option("--jobs", "-j", min=1, help="Processes to use.", rich_help_panel=MATCHING)
+    ] = 1,
+) -> None:
+    """Code every transcript and write coded segments, units, evidence and run.json.
+
+    Settings come from ./ksmcode.yaml when present; options override them.
+
+    Example: [bold]ksmcode code transcripts/ --codebook codebooks/ksm.yaml --out out/[/]
+    """
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from ksmcode.workflow import CodeRequest, code_study
+
+    request = CodeRequest.resolve(
+        Path("."), transcripts=transcripts, codebook=codebook, out=out, unit=unit,
+        language=language, interviewer=interviewer, fmt=fmt, jobs=jobs,
+    )  # fmt: skip
+    with Progress(
+        TextColumn("Coding"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"),
+        console=err, transient=True,
+    ) as progress:  # fmt: skip
+        task = progress.add_task("", total=None)
+
+        def advance(done: int, total: int, name: str) -> None:
+            progress.update(task, completed=done, total=total, description=name)
+
+        summary = code_study(request, on_progress=advance)
+    for message in summary.warnings:
+        warn(message)
+    err.print(
+        f"Coded {summary.documents} documents: {summary.units} units, "
+        f"{summary.coded_units} coded ({summary.percent_coded:.0f}%), "
+        f"{summary.matches} pieces of evidence ({summary.negated_matches} negated)."
+    )
+    if summary.codes_never_matched:
+        err.print(f"Codes never matched: {', '.join(summary.codes_never_matched)}")
+    err.print(f"Wrote {request.out}/ (segments, units, evidence, run.json).")

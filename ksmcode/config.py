@@ -1,0 +1,66 @@
+"""The optional project file ``ksmcode.yaml``: defaults for every command, overridden by options.
+
+Example ``ksmcode.yaml``::
+
+    transcripts: transcripts
+    codebook: codebooks/ksm.yaml
+    out: out
+    unit: turn
+    language: id
+    interviewer: [Peneliti]
+    format: csv
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from ksmcode.errors import ConfigError
+
+PROJECT_FILE = "ksmcode.yaml"
+UNITS = ("turn", "paragraph", "sentence")
+
+
+class ProjectConfig(BaseModel):
+    """Settings of a ksmcode project; paths are relative to the project file's folder."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    transcripts: Path = Path("transcripts")
+    codebook: Path = Path("codebooks/ksm.yaml")
+    out: Path = Path("out")
+    unit: Literal["turn", "paragraph", "sentence"] = "turn"
+    language: Literal["id", "en"] = "id"
+    interviewer: list[str] = Field(default_factory=list)
+    format: Literal["csv", "xlsx", "parquet", "jsonl"] = "csv"
+    exclude: list[str] = Field(default_factory=list)
+
+
+def load_project(folder: str | Path = ".") -> ProjectConfig:
+    """Read ``ksmcode.yaml`` from ``folder`` if present, else return the defaults."""
+    folder = Path(folder)
+    path = folder / PROJECT_FILE
+    if not path.is_file():
+        return ProjectConfig()
+    try:
+        data = yaml.safe_load(path.read_text("utf-8")) or {}
+    except yaml.MarkedYAMLError as exc:
+        line = exc.problem_mark.line + 1 if exc.problem_mark else "?"
+        raise ConfigError(f"{path}:{line}: not valid YAML: {exc.problem}") from None
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: the project file must be a YAML mapping of settings")
+    if isinstance(data.get("interviewer"), str):
+        data["interviewer"] = [data["interviewer"]]
+    try:
+        config = ProjectConfig.model_validate(data)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()
+        )
+        raise ConfigError(f"{path}: {problems}") from None
+    paths = ("transcripts", "codebook", "out")
+    return config.model_copy(update={k: folder / getattr(config, k) for k in paths})

@@ -1,0 +1,1 @@
+"""Writers: exporters serialise, they never compute."""

@@ -1,0 +1,88 @@
+"""The main job as one call: read the study, code it, write the outputs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ksmcode.config import UNITS, load_project
+from ksmcode.errors import ConfigError
+
+ProgressCallback = Callable[[int, int, str], None]
+
+
+@dataclass(frozen=True)
+class CodeRequest:
+    """Everything ``code_study`` needs; build it with ``resolve`` to apply ksmcode.yaml."""
+
+    transcripts: Path
+    codebook: Path
+    out: Path
+    unit: str = "turn"
+    language: str = "id"
+    interviewer: tuple[str, ...] = ()
+    fmt: str = "csv"
+    jobs: int = 1
+    exclude: tuple[str, ...] = field(default_factory=tuple)
+
+    @classmethod
+    def resolve(
+        cls, project_dir: Path, *, transcripts: Path | None = None, codebook: Path | None = None,
+        out: Path | None = None, unit: str | None = None, language: str | None = None,
+        interviewer: Sequence[str] | None = None, fmt: str | None = None, jobs: int = 1,
+    ) -> CodeRequest:  # fmt: skip
+        """Options given here override the project file, which overrides the defaults."""
+        config = load_project(project_dir)
+        unit = unit or config.unit
+        if unit not in UNITS:
+            raise ConfigError(f"unknown unit '{unit}'; choose one of: {', '.join(UNITS)}")
+        return cls(
+            transcripts=transcripts or config.transcripts,
+            codebook=codebook or config.codebook,
+            out=out or config.out,
+            unit=unit,
+            language=language or config.language,
+            interviewer=tuple(interviewer or config.interviewer),
+            fmt=fmt or config.format,
+            jobs=jobs,
+            exclude=tuple(config.exclude),
+        )
+
+
+def code_study(request: CodeRequest, on_progress: ProgressCallback | None = None):
+    """Read, code and write a study as ``request`` says; return the run summary.
+
+    Example::
+
+        summary = code_study(CodeRequest.resolve(Path(".")))
+        summary.percent_coded
+    """
+    from ksmcode.analysis.frame import coding_frames
+    from ksmcode.codebook.load import load_codebook
+    from ksmcode.export.coding import write_coding
+    from ksmcode.export.tables import FORMATS
+    from ksmcode.io import load_corpus
+    from ksmcode.matching.engine import CodingResult, iter_code_corpus
+    from ksmcode.nlp import check_language
+
+    if request.fmt not in FORMATS:
+        raise ConfigError(f"unknown format '{request.fmt}'; choose one of: {', '.join(FORMATS)}")
+    check_language(request.language)
+    codebook = load_codebook(request.codebook)
+    corpus = load_corpus(
+        request.transcripts, default_language=request.language,
+        interviewer=request.interviewer or None, exclude=request.exclude,
+    )  # fmt: skip
+    total = len(corpus.documents)
+    documents = []
+    for done, coded in enumerate(
+        iter_code_corpus(corpus, codebook, unit=request.unit, jobs=request.jobs), start=1
+    ):
+        documents.append(coded)
+        if on_progress:
+            on_progress(done, total, coded.document.id)
+    options = {"unit": request.unit, "language": request.language,
+               "interviewer": list(request.interviewer), "exclude": list(request.exclude)}  # fmt: skip
+    result = CodingResult(corpus, codebook, request.unit, tuple(documents), options)
+    return write_coding(result, coding_frames(result), request.out, request.fmt)
