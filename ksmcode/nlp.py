@@ -88,7 +88,13 @@ class Normalizer:
 
     def _normalise(self, lower: str) -> str:
         if self.language == "en":
-            return _english_lemmas().get(lower, lower)
+            # The lookup table is not idempotent (trainings -> training -> train): follow it.
+            lemmas, word = _english_lemmas(), lower
+            for _ in range(3):
+                word, previous = lemmas.get(word, word), word
+                if word == previous:
+                    break
+            return word
         standard = colloquial_map().get(lower, lower)
         if " " in standard or standard in self.protect or not _stemmable(standard):
             return standard

@@ -206,6 +206,12 @@ class _Builder:
                 )
             seen.setdefault(c.id, i)
             family = self._family(c, i, family_ids, code_ids)
+            for j, other in enumerate(c.yield_to):
+                if other not in code_ids or other == c.id:
+                    close = difflib.get_close_matches(other, code_ids, n=1)
+                    hint = f"did you mean '{close[0]}'?" if close else None
+                    what = "itself" if other == c.id else f"unknown code '{other}'"
+                    self.problem(f"yield_to names {what}", ("codes", i, "yield_to", j), c.id, hint)
             codes.append(
                 Code(
                     id=c.id, family=family or "", parent=c.parent, labels=dict(c.label),
@@ -214,7 +220,8 @@ class _Builder:
                     keywords=self.terms(c, "keywords", i, c.keywords),
                     patterns=self.patterns(c, i), near=self.near(c, i),
                     exclude=self.terms(c, "exclude", i, c.exclude),
-                    when_negated=c.when_negated, line=line_of(self.root, ("codes", i)),
+                    when_negated=c.when_negated, yield_to=tuple(c.yield_to),
+                    line=line_of(self.root, ("codes", i)),
                 )  # fmt: skip
             )
         self._warn_shared_keywords(codes)
@@ -233,14 +240,11 @@ class _Builder:
 
     def _family(self, c: CodeSpec, i: int, family_ids: list[str], code_ids: list[str]):
         if c.parent is not None and c.parent not in code_ids:
-            close = difflib.get_close_matches(c.parent, code_ids, n=1)
+            others = [x for x in code_ids if x != c.id]
+            close = difflib.get_close_matches(c.parent, others, n=1)
             hint = f"did you mean '{close[0]}'?" if close else None
             self.problem(f"unknown parent code '{c.parent}'", ("codes", i, "parent"), c.id, hint)
-        family = c.family
-        if family is None and c.parent in code_ids:
-            family = self.spec.codes[code_ids.index(c.parent)].family
-        if family is None:
-            family = c.id.split(".")[0] if "." in c.id else None
+        family = _declared_family(self.spec.codes, i)
         if family is None:
             self.problem("no family", ("codes", i), c.id, "add 'family: <family id>'")
         elif family_ids and family not in family_ids:
@@ -260,6 +264,18 @@ class _Builder:
                     f"{self.path}: keyword '{text}' ({language or 'any language'}) is listed under "
                     f"{len(set(ids))} codes: {', '.join(dict.fromkeys(ids))}"
                 )
+
+
+def _declared_family(codes: list[CodeSpec], i: int) -> str | None:
+    """A code's family: its own ``family``, else its parent's, else its id's prefix."""
+    by_id = {c.id: c for c in codes}
+    code, seen = codes[i], set()
+    while code.family is None and code.parent in by_id and code.id not in seen:
+        seen.add(code.id)
+        code = by_id[code.parent]
+    if code.family is not None:
+        return code.family
+    return code.id.split(".")[0] if "." in code.id else None
 
 
 def _pattern_problems(tokens: list[dict[str, Any]], language: str | None) -> list[str]:

@@ -67,6 +67,7 @@ class Code:
     near: tuple[NearRule, ...] = ()
     exclude: tuple[Keyword, ...] = ()
     when_negated: Literal["keep", "drop"] = "keep"
+    yield_to: tuple[str, ...] = ()  # drop evidence that overlaps evidence of these codes
     line: int | None = None
 
     def label(self, language: str = "en") -> str:

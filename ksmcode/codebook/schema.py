@@ -69,6 +69,7 @@ class CodeSpec(_Strict):
     exclusion: str = ""
     example: str = ""
     when_negated: Literal["keep", "drop"] = "keep"
+    yield_to: list[str] = Field(default_factory=list)
     keywords: dict[Literal["id", "en", "any"], Terms] = Field(default_factory=dict)
     patterns: dict[Literal["id", "en", "any"], list[list[dict[str, Any]]]] = Field(
         default_factory=dict

@@ -37,6 +37,7 @@ class Engine:
         self._languages: dict[str, _Language] = {}
         self._windows = {r.name: r.window for c in codebook.codes for r in c.near}
         self._drop_negated = {c.id for c in codebook.codes if c.when_negated == "drop"}
+        self._yield_to = {c.id: set(c.yield_to) for c in codebook.codes if c.yield_to}
 
     def language(self, language: str) -> _Language:
         if language not in self._languages:
@@ -79,7 +80,17 @@ class Engine:
                     negation.negated, negation.cue,
                 )  # fmt: skip
             )
-        return out
+        return self._apply_yield(out) if self._yield_to else out
+
+    def _apply_yield(self, matches: list[Match]) -> list[Match]:
+        """Drop evidence of a code that overlaps evidence of a code it yields to."""
+        return [
+            m for m in matches
+            if not any(
+                o.code in self._yield_to.get(m.code, ()) and o.start < m.end and m.start < o.end
+                for o in matches
+            )
+        ]  # fmt: skip
 
 
 def _without_nested(hits: list[Hit]) -> list[Hit]:

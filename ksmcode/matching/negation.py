@@ -33,7 +33,7 @@ PSEUDO = {
            "never mind", "not a problem", "no problem"],
 }  # fmt: skip
 BOUNDARIES = {
-    ".", ";", "!", "?", ":", "tapi", "tetapi", "namun", "melainkan", "sedangkan", "padahal",
+    ".", ",", ";", "!", "?", ":", "tapi", "tetapi", "namun", "melainkan", "sedangkan", "padahal",
     "walaupun", "meskipun", "but", "however", "although", "though", "whereas", "yet",
 }  # fmt: skip
 

@@ -64,10 +64,10 @@ class CompiledRules:
         if problems:
             raise CodebookError("The codebook's token patterns are invalid.", problems)
 
-    def _key(self, ref: RuleRef) -> int:
-        key = self.nlp.vocab.strings.add(f"{ref.kind}\x1f{ref.code}\x1f{ref.rule}\x1f{ref.term}")
-        self.refs[key] = ref
-        return key
+    def _key(self, ref: RuleRef) -> str:
+        label = f"{ref.kind}\x1f{ref.code}\x1f{ref.rule}\x1f{ref.term}"
+        self.refs[self.nlp.vocab.strings.add(label)] = ref
+        return label
 
     def _add_keyword(self, kw: Keyword, ref: RuleRef) -> None:
         key = self._key(ref)
@@ -91,7 +91,8 @@ class CompiledRules:
         """All rule hits in ``doc`` as (rule, token start, token end)."""
         hits = []
         for matcher in (self.by_norm, self.by_lower, self.by_tokens):
-            hits.extend((self.refs[key], start, end) for key, start, end in matcher(doc))
+            if len(matcher):
+                hits.extend((self.refs[key], start, end) for key, start, end in matcher(doc))
         return hits
 
 

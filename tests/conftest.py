@@ -1,0 +1,27 @@
+"""Shared fixtures: paths to the bundled data and small in-memory documents."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+DATA = Path(__file__).resolve().parent / "data"
+
+
+@pytest.fixture(scope="session")
+def repo() -> Path:
+    return REPO
+
+
+@pytest.fixture(scope="session")
+def data() -> Path:
+    return DATA
+
+
+@pytest.fixture(scope="session")
+def test_codebook():
+    from ksmcode.codebook.load import load_codebook
+
+    return load_codebook(DATA / "codebook" / "valid.yaml")

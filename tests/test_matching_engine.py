@@ -1,0 +1,134 @@
+"""The engine on real Indonesian and English sentences: morphology, negation, proximity, vetoes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ksmcode.matching.engine import Engine
+from ksmcode.model import Document, DocumentMeta, Segment, Turn
+
+
+@pytest.fixture(scope="module")
+def engine(test_codebook):
+    return Engine(test_codebook)
+
+
+def code_text(engine, text, language="id"):
+    doc = Document("t.txt", Path("t.txt"), text, (Turn(0, len(text)),), DocumentMeta(language=language))
+    return engine.code_document(doc, [Segment("t.txt", 1, 0, len(text), 0)])
+
+
+def found(engine, text, language="id"):
+    return {(m.code, m.negated) for m in code_text(engine, text, language)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Pelatihannya udah jalan dari tahun lalu.",
+        "Warga dilatih sama narasumber dari Disnaker.",
+        "Latihan capster tiap Sabtu.",
+        "Ada pelatihan servis AC juga.",
+        "Bapak-bapak ikut kelompok tani di belakang.",
+    ],
+)
+def test_indonesian_morphology_reaches_the_keyword(engine, text):
+    assert ("stage.implementation", False) in found(engine, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Nggak pernah ada terminasi, kita malah jadi percontohan.",
+         {("stage.termination", True), ("stage.termination", False)}),
+        ("Terminasinya belum ada sampai sekarang.", {("stage.termination", True)}),
+        ("Gak ada terminasi.", {("stage.termination", True)}),
+        ("Tidak hanya pelatihan, bimbel juga ada.", {("stage.implementation", False)}),
+        ("Tidak bisa dipungkiri pelatihan itu membantu.", {("stage.implementation", False)}),
+        ("Tanpa pelatihan warga susah.", {("stage.implementation", True)}),
+        ("Dananya belum ada, tapi pelatihan tetap jalan.",
+         {("support.budget", True), ("stage.implementation", False)}),
+    ],
+)  # fmt: skip
+def test_indonesian_negation(engine, text, expected):
+    by_code = {}
+    for m in code_text(engine, text):
+        by_code.setdefault(m.code, set()).add((m.code, m.negated))
+    got = set().union(*by_code.values())
+    assert expected <= got
+    if ("stage.termination", True) in expected and len(expected) == 1:
+        assert ("stage.termination", False) not in got
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("There was never a termination.", ("stage.termination", True)),
+        ("The trainings were held every week.", ("stage.implementation", False)),
+        ("There was no budget at first.", ("support.budget", True)),
+        ("Not only the training but also tutoring.", ("stage.implementation", False)),
+        ("We didn't get any funds.", ("support.budget", True)),
+    ],
+)
+def test_english_lemmas_and_negation(engine, text, expected):
+    assert expected in found(engine, text, "en")
+
+
+def test_protected_word_is_not_stemmed_into_another(engine):
+    # 'anggaran' is protected: it must not become 'anggar' (to fence) and match that verb.
+    assert found(engine, "Anggarannya dari APBD.") == {("support.budget", False)}
+    assert found(engine, "Mereka anggar di lapangan.") == set()
+
+
+def test_exclude_phrase_vetoes_overlapping_match(engine):
+    assert found(engine, "Itu diatur di anggaran dasar koperasi.") == set()
+
+
+def test_proximity_tells_lack_from_presence(engine):
+    assert found(engine, "Sarananya masih kurang, alatnya terbatas.") == {("inhibit.facilities", False)}
+    assert found(engine, "Sarana dan alat sudah lengkap.") == {("support.facilities", False)}
+    assert found(engine, "Alatnya terlalu jauh dari kata kurang.") == {("support.facilities", False)}
+
+
+def test_delayed_funds_are_time_not_budget_absence(engine):
+    codes = found(engine, "Pencairan dananya sering telat.")
+    assert ("inhibit.time", False) in codes
+
+
+def test_glob_and_pattern_rules(engine):
+    assert ("support.budget", False) in found(engine, "Sponsornya dari perusahaan.")
+    matches = code_text(engine, "Kelompok tani panen kemarin.")
+    assert [(m.rule, m.text) for m in matches] == [("pattern", "Kelompok tani")]
+
+
+def test_evidence_offsets_point_into_the_document(engine):
+    text = "Peneliti nanya. Pelatihan capster jalan, tapi sarananya kurang."
+    for m in code_text(engine, text):
+        assert text[m.start : m.end] == m.text
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    prefix=st.text(alphabet="abc ,.\n", max_size=30),
+    words=st.lists(st.sampled_from(["pelatihan", "dana", "terminasi", "sarana", "kurang",
+                                    "tidak", "x", "🙂", "é"]), max_size=12),
+)  # fmt: skip
+def test_offsets_hold_anywhere_in_a_document(engine, prefix, words):
+    body = " ".join(words)
+    text = prefix + body
+    doc = Document("t.txt", Path("t.txt"), text, (Turn(len(prefix), len(text)),), DocumentMeta())
+    for m in engine.code_document(doc, [Segment("t.txt", 1, len(prefix), len(text), 0)]):
+        assert text[m.start : m.end] == m.text
+        assert len(prefix) <= m.start < m.end <= len(text)
+
+
+def test_interviewer_segments_are_never_coded(engine):
+    text = "Pelatihannya gimana? Pelatihan capster bagus."
+    doc = Document("t.txt", Path("t.txt"), text, (), DocumentMeta())
+    segments = [Segment("t.txt", 1, 0, 20, 0, "Peneliti", is_interviewer=True),
+                Segment("t.txt", 2, 21, len(text), 1, "Bu Lilis")]  # fmt: skip
+    assert {m.segment_index for m in engine.code_document(doc, segments)} == {2}
