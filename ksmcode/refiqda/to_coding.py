@@ -17,6 +17,8 @@ from ksmcode.refiqda.guids import code_guid, source_guid
 from ksmcode.refiqda.read_project import QdpxProject, QdpxSource
 
 CODING_COLUMNS = ("document", "start", "end", "code", "negated", "coder")
+CODING_DTYPES = {"document": "str", "start": "int64", "end": "int64", "code": "str",
+                 "negated": "bool", "coder": "str"}  # fmt: skip
 CodeTarget = tuple[str, bool] | None  # (ksmcode code id, negated), None = ignore
 
 
@@ -189,5 +191,5 @@ def qdpx_to_coding(
                     )
                 )
     out = pd.DataFrame(rows, columns=list(CODING_COLUMNS)).drop_duplicates()
-    out = out.astype({"start": "int64", "end": "int64", "negated": "bool"})
+    out = out.astype(CODING_DTYPES)
     return out.sort_values(["document", "start", "end", "code", "negated"]).reset_index(drop=True)
