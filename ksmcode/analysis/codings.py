@@ -55,7 +55,7 @@ def read_coding(
         >>> read_coding("coding/ani.csv", codes=ids)  # doctest: +SKIP
     """
     path = Path(path)
-    raw = _read_rows(path)
+    raw, lines = _read_rows(path)
     header = [str(c).strip().lower() for c in raw.columns]
     raw.columns = header
     missing = [c for c in ("document", "code") if c not in header]
@@ -68,7 +68,7 @@ def read_coding(
 
     problems: list[Problem] = []
     rows = []
-    for line, record in zip(raw["line"], raw.to_dict("records"), strict=True):
+    for line, record in zip(lines, raw.to_dict("records"), strict=True):
         row = _parse_row(record, int(line), path, problems)
         row["coder"] = (record.get("coder") or "").strip() or coder or path.stem
         rows.append(row)
@@ -89,14 +89,13 @@ def read_coding(
     return frame
 
 
-def _read_rows(path: Path) -> pd.DataFrame:
-    """All cells as stripped strings, plus the file line of each row."""
+def _read_rows(path: Path) -> tuple[pd.DataFrame, list[int]]:
+    """All cells as strings, and the file line of each row."""
     suffix = path.suffix.lower()
     try:
         if suffix in (".xlsx", ".xlsm"):
             frame = pd.read_excel(path, dtype=str, keep_default_na=False)
-            frame["line"] = range(2, len(frame) + 2)
-            return frame
+            return frame, list(range(2, len(frame) + 2))
         if suffix not in (".csv", ".tsv", ".txt"):
             raise ImportFormatError(f"{path}: unsupported coding table format; use .csv or .xlsx")
         with path.open(encoding="utf-8-sig", newline="") as handle:
@@ -113,9 +112,7 @@ def _read_rows(path: Path) -> pd.DataFrame:
                 lines.append(reader.line_num)
     except (OSError, UnicodeDecodeError, ValueError) as err:
         raise ImportFormatError(f"{path}: cannot read the coding table ({err})") from None
-    frame = pd.DataFrame(records, columns=header)
-    frame["line"] = lines
-    return frame
+    return pd.DataFrame(records, columns=header), lines
 
 
 def _parse_row(record: dict, line: int, path: Path, problems: list[Problem]) -> dict:
@@ -222,9 +219,8 @@ def _locate(row: Any, doc_units: pd.DataFrame, span: str) -> tuple[list[str], st
     if segment_id:
         if segment_id in set(ids):
             return [segment_id], ""
-        close = difflib.get_close_matches(segment_id, list(ids), n=1)
-        hint = f" (did you mean '{close[0]}'?)" if close else ""
-        return [], f"segment_id '{segment_id}' is not a unit of '{row.document}'{hint}"
+        listed = ", ".join(ids.head(8)) + (", …" if len(ids) > 8 else "")
+        return [], f"segment_id '{segment_id}' is not a unit of '{row.document}' (units: {listed})"
     if quote:
         wanted = " ".join(quote.split())
         texts = doc_units["text"].fillna("").map(lambda t: " ".join(str(t).split()))
