@@ -60,7 +60,7 @@ def code_study(request: CodeRequest, on_progress: ProgressCallback | None = None
     """
     from ksmcode.analysis.frame import coding_frames
     from ksmcode.codebook.load import load_codebook
-    from ksmcode.export.coding import write_coding
+    from ksmcode.export.coding import check_output_folder, write_coding
     from ksmcode.export.tables import FORMATS
     from ksmcode.io import load_corpus
     from ksmcode.matching.engine import CodingResult, iter_code_corpus
@@ -69,12 +69,15 @@ def code_study(request: CodeRequest, on_progress: ProgressCallback | None = None
     if request.fmt not in FORMATS:
         raise ConfigError(f"unknown format '{request.fmt}'; choose one of: {', '.join(FORMATS)}")
     check_language(request.language)
+    check_output_folder(request.out)
     codebook = load_codebook(request.codebook)
     corpus = load_corpus(
         request.transcripts, default_language=request.language,
         interviewer=request.interviewer or None, exclude=request.exclude,
     )  # fmt: skip
     total = len(corpus.documents)
+    if on_progress:
+        on_progress(0, total, "")
     documents = []
     for done, coded in enumerate(
         iter_code_corpus(corpus, codebook, unit=request.unit, jobs=request.jobs), start=1

@@ -40,6 +40,35 @@ def handle_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+class DocumentProgress:
+    """A progress bar on stderr that appears with the first update, so errors raised before
+    any document is processed print cleanly."""
+
+    def __init__(self, label: str):
+        self.label = label
+        self._progress = None
+        self._task = None
+
+    def __enter__(self) -> DocumentProgress:
+        return self
+
+    def update(self, done: int, total: int, name: str) -> None:
+        if self._progress is None:
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+            self._progress = Progress(
+                TextColumn(self.label), BarColumn(), MofNCompleteColumn(),
+                TextColumn("{task.description}"), console=err, transient=True,
+            )  # fmt: skip
+            self._progress.start()
+            self._task = self._progress.add_task("", total=total)
+        self._progress.update(self._task, completed=done, total=total, description=name)
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self._progress is not None:
+            self._progress.stop()
+
+
 def warn(message: str) -> None:
     err.print(f"[yellow]Warning:[/] {message}", soft_wrap=True, markup=True)
 

@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 import typer
 
 from ksmcode.cli._options import INPUT, MATCHING, CodebookOpt, Format, OutDir, Transcripts
-from ksmcode.cli._output import err, handle_errors, warn
+from ksmcode.cli._output import DocumentProgress, err, handle_errors, warn
 from ksmcode.cli.app import app
 
 
@@ -45,24 +45,14 @@ def code(
 
     Example: [bold]ksmcode code transcripts/ --codebook codebooks/ksm.yaml --out out/[/]
     """
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
     from ksmcode.workflow import CodeRequest, code_study
 
     request = CodeRequest.resolve(
         Path("."), transcripts=transcripts, codebook=codebook, out=out, unit=unit,
         language=language, interviewer=interviewer, fmt=fmt, jobs=jobs,
     )  # fmt: skip
-    with Progress(
-        TextColumn("Coding"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"),
-        console=err, transient=True,
-    ) as progress:  # fmt: skip
-        task = progress.add_task("", total=None)
-
-        def advance(done: int, total: int, name: str) -> None:
-            progress.update(task, completed=done, total=total, description=name)
-
-        summary = code_study(request, on_progress=advance)
+    with DocumentProgress("Coding") as progress:
+        summary = code_study(request, on_progress=progress.update)
     for message in summary.warnings:
         warn(message)
     err.print(

@@ -79,6 +79,15 @@ def run_record(result: CodingResult, coding: Coding, summary: RunSummary, fmt: s
     }
 
 
+def check_output_folder(out_dir: str | Path) -> Path:
+    """Make sure ``out_dir`` is (or can become) a writable folder; raise ExportError if not."""
+    out = Path(out_dir)
+    if out.exists() and not out.is_dir():
+        raise ExportError(f"{out}: exists and is not a folder; choose another --out")
+    ensure_writable(out)
+    return out
+
+
 def write_coding(result: CodingResult, coding: Coding, out_dir: str | Path, fmt: str = "csv") -> RunSummary:
     """Write segments, units and evidence tables and run.json into ``out_dir``.
 
@@ -86,12 +95,9 @@ def write_coding(result: CodingResult, coding: Coding, out_dir: str | Path, fmt:
     """
     if fmt not in FORMATS:
         raise ExportError(f"unknown format '{fmt}'; use one of: {', '.join(FORMATS)}")
-    out = Path(out_dir)
-    if out.exists() and not out.is_dir():
-        raise ExportError(f"{out}: exists and is not a folder; choose another --out")
+    out = check_output_folder(out_dir)
     summary = summarise(result, coding)
     record = run_record(result, coding, summary, fmt)
-    ensure_writable(out)
     write_table(coding.segments, out / f"segments.{fmt}", fmt)
     write_table(coding.units, out / f"units.{fmt}", fmt)
     write_table(coding.evidence, out / f"evidence.{fmt}", fmt)
