@@ -84,5 +84,5 @@ def test_invalid_archives_are_import_errors(tmp_path: Path, entries: dict, messa
 def test_not_a_zip(tmp_path: Path) -> None:
     path = tmp_path / "plain.qdpx"
     path.write_text("hello")
-    with pytest.raises(ImportFormatError, match="not a .qdpx file"):
+    with pytest.raises(ImportFormatError, match=r"not a \.qdpx file"):
         read_qdpx(path)
