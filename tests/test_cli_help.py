@@ -5,7 +5,6 @@ from __future__ import annotations
 import subprocess
 import sys
 
-import click
 import pytest
 import typer
 from typer.testing import CliRunner
@@ -16,10 +15,10 @@ from ksmcode.cli import app
 runner = CliRunner()
 
 
-def _commands(group: click.Group, prefix=()):
+def _commands(group, prefix=()):
     for name, command in group.commands.items():
         path = (*prefix, name)
-        if isinstance(command, click.Group):
+        if hasattr(command, "commands"):
             yield from _commands(command, path)
         else:
             yield path
