@@ -323,20 +323,16 @@ def source_agreement(
     if len(groups) < 2:
         raise AnalysisError(f"source agreement needs at least two values of '{by}'; found {groups}")
     table = stance_table(segments, codes=codes, by=by, min_segments=min_segments)
-    stances = (
-        table.pivot(index="code", columns="group", values="stance")
-        .reindex(index=list(codes), columns=groups)
-        .fillna(ABSENT)
-        if not table.empty
-        else pd.DataFrame(ABSENT, index=list(codes), columns=groups)
-    )
+    stances = pd.DataFrame(ABSENT, index=list(codes), columns=groups)
+    for row in table.itertuples(index=False):
+        stances.at[row.code, row.group] = row.stance
     stances.index.name, stances.columns.name = "code", by
     pairwise = pd.DataFrame(1.0, index=groups, columns=groups)
     for a, b in itertools.combinations(groups, 2):
         pairwise.loc[a, b] = pairwise.loc[b, a] = float((stances[a] == stances[b]).mean())
     pairwise.index.name, pairwise.columns.name = by, by
     levels = {ABSENT: 0.0, NEGATED: 1.0, PRESENT: 2.0}
-    ratings = stances.replace(levels).to_numpy(dtype=float)
+    ratings = stances.apply(lambda column: column.map(levels)).to_numpy(dtype=float)
     alpha = krippendorff_alpha(ratings, list(levels.values()))
     ac1 = gwet_ac1(ratings, list(levels.values()))
     note = "" if not np.isnan(alpha) else "alpha undefined: every group takes the same stance"
