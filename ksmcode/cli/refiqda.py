@@ -1,0 +1,146 @@
+"""REFI-QDA commands: ``ksmcode export qdpx``, ``ksmcode codebook export`` and
+``ksmcode codebook import``. ``register`` adds them to the apps it is given."""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ksmcode.cli._options import OUTPUT
+from ksmcode.cli._output import err, handle_errors, warn
+
+
+class Offsets(str, Enum):
+    codepoint = "codepoint"
+    utf16 = "utf16"
+
+
+class CodebookFormat(str, Enum):
+    qdc = "qdc"
+
+
+OffsetsOpt = Annotated[
+    Offsets,
+    typer.Option("--offsets", help="Selection positions: codepoint (REFI-QDA spec) or utf16 "
+                 "(NVivo; differs only for emoji and other non-BMP characters).",
+                 rich_help_panel=OUTPUT),
+]  # fmt: skip
+Force = Annotated[bool, typer.Option("--force", help="Overwrite an existing output file.")]
+
+
+def _refuse_overwrite(path: Path, force: bool) -> None:
+    if path.exists() and not force:
+        err.print(f"[bold red]Error:[/] {path} exists; use --force to overwrite it")
+        raise typer.Exit(1)
+
+
+def export_qdpx_cmd(
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            help="The .qdpx to write (default: <coding dir>/coding.qdpx).",
+            rich_help_panel=OUTPUT,
+            show_default=False,
+        ),
+    ] = None,
+    coding_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--coding-dir",
+            help="Output folder of 'ksmcode code' (default: out/).",
+            show_default=False,
+        ),
+    ] = None,
+    offsets: OffsetsOpt = Offsets.codepoint,
+    force: Force = False,
+) -> None:
+    """Export the coding of 'ksmcode code' as a REFI-QDA project for NVivo, ATLAS.ti, MAXQDA...
+
+    Families become code folders; negated codings use '<code> [negated]' sibling codes.
+
+    Example: [bold]ksmcode export qdpx --coding-dir out/ --out study.qdpx --offsets utf16[/]
+    """
+    from ksmcode.refiqda import export_run_qdpx
+
+    coding_dir = coding_dir or Path("out")
+    target = out or coding_dir / "coding.qdpx"
+    _refuse_overwrite(target, force)
+    written = export_run_qdpx(coding_dir, target, offsets=offsets.value)
+    err.print(f"[green]Wrote[/] {written} (offsets: {offsets.value})")
+
+
+def codebook_export_cmd(
+    path: Annotated[Path, typer.Argument(help="The YAML codebook, e.g. codebooks/ksm.yaml.")],
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            help="File to write (default: the codebook with a .qdc suffix).",
+            show_default=False,
+        ),
+    ] = None,
+    fmt: Annotated[CodebookFormat, typer.Option("--format", "-f", help="Output format.")] = (
+        CodebookFormat.qdc
+    ),
+    negated_codes: Annotated[
+        bool,
+        typer.Option(
+            "--negated-codes", help="Add a '[negated]' sibling to every code for human coders."
+        ),
+    ] = False,
+    force: Force = False,
+) -> None:
+    """Export a codebook as a REFI-QDA codebook (.qdc) for QDA software.
+
+    Example: [bold]ksmcode codebook export codebooks/ksm.yaml --format qdc --out ksm.qdc[/]
+    """
+    from ksmcode.codebook.load import load_codebook
+    from ksmcode.refiqda import export_qdc
+
+    target = out or path.with_suffix(f".{fmt.value}")
+    _refuse_overwrite(target, force)
+    written = export_qdc(load_codebook(path), target, negated_codes=negated_codes)
+    err.print(f"[green]Wrote[/] {written}")
+
+
+def codebook_import_cmd(
+    path: Annotated[Path, typer.Argument(help="A .qdc codebook, or a .qdpx project.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="The YAML codebook to write.")],
+    language: Annotated[
+        str, typer.Option("--language", help="Language of the code names: id or en.")
+    ] = "en",
+    force: Force = False,
+) -> None:
+    """Turn a REFI-QDA codebook into a ksmcode YAML skeleton (keywords left to fill in).
+
+    Example: [bold]ksmcode codebook import nvivo.qdc --out codebooks/imported.yaml[/]
+    """
+    from ksmcode.refiqda import codebook_from_qdc, write_codebook_skeleton
+
+    if language not in ("id", "en"):
+        raise typer.BadParameter("use id or en", param_hint="--language")
+    _refuse_overwrite(out, force)
+    skeleton = codebook_from_qdc(path, language=language)
+    written = write_codebook_skeleton(skeleton, out)
+    warn(f"{len(skeleton['codes'])} codes have no keywords yet; fill them in {written}")
+    err.print(f"[green]Wrote[/] {written}: {len(skeleton['codes'])} codes in "
+              f"{len(skeleton['families'])} families")  # fmt: skip
+
+
+def register(
+    app: typer.Typer, codebook_app: typer.Typer, export_app: typer.Typer | None = None
+) -> typer.Typer:
+    """Add the REFI-QDA commands; creates the ``export`` group unless one is passed in.
+    Returns the export group."""
+    if export_app is None:
+        export_app = typer.Typer(help="Export codings for other software.", no_args_is_help=True,
+                                 rich_markup_mode="rich")  # fmt: skip
+        app.add_typer(export_app, name="export")
+    export_app.command("qdpx")(handle_errors(export_qdpx_cmd))
+    codebook_app.command("export")(handle_errors(codebook_export_cmd))
+    codebook_app.command("import")(handle_errors(codebook_import_cmd))
+    return export_app
