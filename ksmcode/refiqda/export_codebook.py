@@ -16,7 +16,7 @@ from pathlib import Path
 import ksmcode
 from ksmcode.codebook.model import Code, Codebook, Family
 from ksmcode.errors import ExportError, Problem
-from ksmcode.refiqda._atomic import write_atomic
+from ksmcode.export.atomic import write_bytes
 from ksmcode.refiqda.archive import CODEBOOK_NS
 from ksmcode.refiqda.guids import code_guid, family_guid
 
@@ -155,4 +155,4 @@ def export_qdc(
         codes, codebook, language=language, negated=codebook.code_ids if negated_codes else ()
     )
     data = xml_bytes(root)
-    return write_atomic(path, lambda fh: fh.write(data))
+    return write_bytes(path, data)

@@ -22,8 +22,8 @@ import pandas as pd
 import ksmcode
 from ksmcode.codebook.model import Codebook
 from ksmcode.errors import ExportError, Problem
+from ksmcode.export.atomic import atomic_path
 from ksmcode.model import Corpus, Document
-from ksmcode.refiqda._atomic import write_atomic
 from ksmcode.refiqda.archive import PROJECT_NS
 from ksmcode.refiqda.export_codebook import build_code_tree, xml_bytes
 from ksmcode.refiqda.guids import code_guid, source_guid, stable_guid
@@ -249,10 +249,9 @@ def export_qdpx(
         corpus, codebook, segments, project_name=project_name, coder=coder, offsets=offsets
     )
 
-    def write(fh: Any) -> None:
-        with zipfile.ZipFile(fh, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-            zf.writestr("project.qde", qde)
-            for doc in corpus.documents:
-                zf.writestr(f"sources/{source_guid(doc.id)}.txt", doc.text.encode("utf-8"))
-
-    return write_atomic(path, write)
+    path = Path(path)
+    with atomic_path(path) as tmp, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("project.qde", qde)
+        for doc in corpus.documents:
+            zf.writestr(f"sources/{source_guid(doc.id)}.txt", doc.text.encode("utf-8"))
+    return path

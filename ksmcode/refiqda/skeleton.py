@@ -18,7 +18,7 @@ from typing import Any
 import yaml
 
 from ksmcode.errors import ImportFormatError
-from ksmcode.refiqda._atomic import write_atomic
+from ksmcode.export.atomic import write_bytes
 from ksmcode.refiqda.archive import (
     CODEBOOK_NS_VARIANTS,
     MAX_ENTRY_BYTES,
@@ -184,4 +184,4 @@ def write_codebook_skeleton(skeleton: dict[str, Any], path: str | Path) -> Path:
         "# Fill in the keywords (and patterns) of each code before running `ksmcode code`.\n"
     )
     text = header + yaml.safe_dump(skeleton, sort_keys=False, allow_unicode=True, width=100)
-    return write_atomic(path, lambda fh: fh.write(text.encode("utf-8")))
+    return write_bytes(path, text.encode("utf-8"))
