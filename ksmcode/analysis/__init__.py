@@ -14,6 +14,7 @@ from ksmcode.analysis.agreement import (
 from ksmcode.analysis.codings import (
     align_coding,
     coding_from_segments,
+    collect_codings,
     read_coding,
     split_coders,
 )
@@ -28,6 +29,7 @@ __all__ = [
     "coding_from_segments",
     "coding_matrix",
     "cohen_kappa",
+    "collect_codings",
     "cooccurrence",
     "disagreements",
     "exemplars",

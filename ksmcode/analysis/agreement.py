@@ -129,6 +129,13 @@ class AgreementResult:
     reference: str | None = None
     reference_scores: pd.DataFrame | None = None
 
+    def summary(self) -> pd.DataFrame:
+        """``per_code`` followed by the ``(pooled)`` and ``(mean)`` rows: one table to show."""
+        overall = self.overall.rename(index=lambda scope: f"({scope})")
+        table = pd.concat([self.per_code, overall])
+        table.index.name = "code"
+        return table
+
 
 def _statistics(ratings: np.ndarray) -> dict[str, object]:
     n_units = int(((~np.isnan(ratings)).sum(axis=1) >= 2).sum())

@@ -276,3 +276,27 @@ def coding_from_segments(
         )
     covered = pd.Series(True, index=units.index)
     return _wide(units, covered, hits, codes, with_negated=True)
+
+
+def collect_codings(
+    paths: Sequence[str | Path],
+    units: pd.DataFrame,
+    *,
+    codes: Sequence[str],
+    segments: pd.DataFrame | None = None,
+    auto_name: str = "auto",
+) -> dict[str, pd.DataFrame]:
+    """Read, split by coder and align every coding table; add the automatic coding as
+    ``auto_name`` when ``segments`` is given. Coder names must be unique across files."""
+    codings: dict[str, pd.DataFrame] = {}
+    for path in paths:
+        table = read_coding(path, codes=codes, units=units)
+        for coder, part in split_coders(table).items():
+            if coder in codings or (segments is not None and coder == auto_name):
+                raise AnalysisError(
+                    f"{path}: coder '{coder}' appears twice; give each coding its own coder name"
+                )
+            codings[coder] = align_coding(part, units, codes=codes)
+    if segments is not None:
+        codings[auto_name] = coding_from_segments(segments, units, codes)
+    return codings

@@ -51,5 +51,11 @@ def main() -> None:
 
 # Command modules: imported for their registrations. They import the library lazily, inside
 # each command, so `ksmcode --help` stays fast (no spaCy, no pandas).
+from ksmcode.cli import agree as _agree  # noqa: E402, F401
 from ksmcode.cli import code as _code  # noqa: E402, F401
 from ksmcode.cli import codebook as _codebook  # noqa: E402, F401
+from ksmcode.cli import matrix as _matrix  # noqa: E402, F401
+from ksmcode.cli import triangulate as _triangulate  # noqa: E402, F401
+from ksmcode.cli import refiqda as _refiqda  # noqa: E402
+
+_refiqda.register(app, codebook_app)

@@ -1,0 +1,120 @@
+"""``ksmcode agree sources`` and ``ksmcode agree coders``: agreement tables."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ksmcode.cli._options import INPUT, OUTPUT, OutDir, OutputFile
+from ksmcode.cli._output import err, handle_errors, show_frame
+from ksmcode.cli.app import app
+
+agree_app = typer.Typer(
+    help="Agreement between sources (roles, informants…) or between coders.",
+    no_args_is_help=True, rich_markup_mode="rich",
+)  # fmt: skip
+app.add_typer(agree_app, name="agree")
+
+
+@agree_app.command("sources")
+@handle_errors
+def sources(
+    *,
+    out: OutDir = None,
+    by: Annotated[
+        str, typer.Option("--by", "-b", help="Source groups: role, informant or any attribute.")
+    ] = "role",
+    min_segments: Annotated[
+        int, typer.Option(min=1, help="Affirmed segments a group needs for 'present'.")
+    ] = 1,
+    output: OutputFile = None,
+) -> None:
+    """Each group's stance (present / negated / absent) per code, and how far groups agree.
+
+    Example: [bold]ksmcode agree sources --by role --output stances.csv[/]
+    """
+    from ksmcode.analysis import source_agreement
+    from ksmcode.analysis.frame import load_coding
+    from ksmcode.config import load_project
+    from ksmcode.export.tables import write_table
+
+    coding = load_coding(out or load_project().out)
+    result = source_agreement(coding.segments, coding.units, codes=coding.code_ids, by=by,
+                              min_segments=min_segments)  # fmt: skip
+    show_frame(result.stances, title=f"Stances by {by}")
+    if sys.stdout.isatty():
+        show_frame(result.pairwise, title="Share of codes with the same stance")
+    err.print(f"Krippendorff's alpha {result.alpha:.3f}, Gwet's AC1 {result.ac1:.3f} "
+              f"({by} as coders, codes as units). {result.note}".rstrip())  # fmt: skip
+    if output:
+        write_table(result.stances, output)
+
+
+@agree_app.command("coders")
+@handle_errors
+def coders(
+    *,
+    coding: Annotated[
+        list[Path],
+        typer.Option(
+            "--coding",
+            help="Human coding table, .csv or .xlsx (repeatable).",
+            rich_help_panel=INPUT,
+            exists=True,
+            dir_okay=False,
+        ),
+    ],
+    out: OutDir = None,
+    auto: Annotated[
+        bool,
+        typer.Option(
+            "--auto/--no-auto",
+            help="Compare with the automatic coding as coder 'auto'.",
+            rich_help_panel=INPUT,
+        ),
+    ] = True,
+    reference: Annotated[
+        str | None,
+        typer.Option(
+            help="Coder taken as the truth for precision, recall and F1 "
+            "(e.g. a gold coder, or 'auto').",
+            show_default=False,
+        ),
+    ] = None,
+    output: OutputFile = None,
+    disagreements_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--disagreements",
+            help="Write every (unit, code) the coders disagree on to this file, for review.",
+            rich_help_panel=OUTPUT,
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Percent agreement, Cohen's kappa, Krippendorff's alpha and Gwet's AC1 per code.
+
+    Example: [bold]ksmcode agree coders --coding ani.csv --reference ani --disagreements d.xlsx[/]
+    """  # fmt: skip
+    from ksmcode.analysis import coder_agreement, collect_codings, disagreements
+    from ksmcode.analysis.frame import load_coding
+    from ksmcode.config import load_project
+    from ksmcode.export.tables import write_table
+
+    run = load_coding(out or load_project().out)
+    codings = collect_codings(coding, run.units, codes=run.code_ids,
+                              segments=run.segments if auto else None)  # fmt: skip
+    result = coder_agreement(codings, codes=run.code_ids, reference=reference)
+    table = result.summary()
+    show_frame(table, title=f"Agreement of {', '.join(result.coders)}")
+    if result.reference_scores is not None and sys.stdout.isatty():
+        show_frame(result.reference_scores, title=f"Against {reference}")
+    if output:
+        write_table(table, output)
+    if disagreements_file:
+        review = disagreements(codings, run.units, run.code_ids)
+        write_table(review, disagreements_file)
+        err.print(f"Wrote {len(review)} disagreements to {disagreements_file}.")
