@@ -7,6 +7,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ksmcode.analysis import (
     align_coding,
@@ -199,3 +201,21 @@ def test_source_agreement(study):
 def test_source_agreement_needs_two_groups(study):
     with pytest.raises(AnalysisError, match="at least two values of 'district'"):
         source_agreement(study.segments, study.units, codes=study.code_ids, by="district")
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 2), st.integers(0, 2)), min_size=2, max_size=30))
+def test_two_coder_invariants(pairs):
+    ratings = np.array(pairs, dtype=float)
+    a, b = ratings[:, 0], ratings[:, 1]
+    assert percent_agreement(ratings) == pytest.approx(np.mean(a == b))
+    kappa = cohen_kappa(a, b)
+    assert np.isnan(kappa) or kappa == pytest.approx(cohen_kappa(b, a))
+    # Gwet (2008), two raters: pe = sum_k pi_k (1 - pi_k) / (q - 1), pi_k = (p_Ak + p_Bk) / 2
+    q = np.union1d(a, b)
+    if q.size >= 2:
+        pi = np.array([(np.mean(a == k) + np.mean(b == k)) / 2 for k in q])
+        pe = float((pi * (1 - pi)).sum() / (q.size - 1))
+        assert gwet_ac1(ratings) == pytest.approx((np.mean(a == b) - pe) / (1 - pe))
+    alpha = krippendorff_alpha(ratings)
+    assert np.isnan(alpha) or alpha <= 1 + 1e-12

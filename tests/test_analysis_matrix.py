@@ -182,3 +182,15 @@ def test_matrix_invariants(rows):
     co = cooccurrence(segments, codes=CODES)
     assert (co.to_numpy() == co.to_numpy().T).all()
     assert [co.loc[c, c] for c in CODES] == [inc.loc[c, "(all)"] for c in CODES]
+
+
+def test_missing_attribute_values_form_their_own_column(study):
+    units = study.units.assign(role=study.units["role"].where(study.units["role"] != "agency", ""))
+    segments = study.segments.assign(
+        role=study.segments["role"].where(study.segments["role"] != "agency", None)
+    )
+    m = coding_matrix(
+        segments, units, "role", codes=study.code_ids, families=study.families, negated="include"
+    )
+    assert m.loc["support.budget", "(missing)"] == 2
+    assert "agency" not in m.columns
