@@ -13,7 +13,6 @@ import argparse
 import re
 import time
 from dataclasses import replace
-from pathlib import Path
 
 from ksmcode.codebook.load import load_codebook
 from ksmcode.io import load_corpus
@@ -37,8 +36,10 @@ def main() -> None:
 
     codebook = load_codebook(args.codebook)
     corpus = load_corpus(args.transcripts)
-    base = [(d, [s for s in segment_document(d, "turn") if not s.is_interviewer])
-            for d in corpus.documents]  # fmt: skip
+    base = [
+        (d, [s for s in segment_document(d, "turn") if not s.is_interviewer])
+        for d in corpus.documents
+    ]
     size = sum(len(d.text[s.start : s.end]) for d, segs in base for s in segs)
     copies = max(1, round(args.mb * 1e6 / size))
     work = [(replace(d, id=f"{i}/{d.id}"), segs) for i in range(copies) for d, segs in base]
@@ -69,14 +70,19 @@ def main() -> None:
         for text in texts:
             {code for code, rx in patterns if rx.search(text)}
 
-    results = {"tokeniser only": _timed(tokenise), "ksmcode engine": _timed(engine_run),
-               "naive regex per keyword": _timed(naive)}  # fmt: skip
+    results = {
+        "tokeniser only": _timed(tokenise),
+        "ksmcode engine": _timed(engine_run),
+        "naive regex per keyword": _timed(naive),
+    }
     print(f"{units} units, {megabytes:.2f} MB of unit text, {len(patterns)} keyword regexes")
     print(f"{'':26}{'seconds':>9}{'MB/s':>8}{'units/s':>10}{'vs tokeniser':>14}")
     for name, seconds in results.items():
         ratio = seconds / results["tokeniser only"]
-        print(f"{name:26}{seconds:9.2f}{megabytes / seconds:8.2f}{units / seconds:10.0f}"
-              f"{ratio:13.2f}x")  # fmt: skip
+        print(
+            f"{name:26}{seconds:9.2f}{megabytes / seconds:8.2f}{units / seconds:10.0f}"
+            f"{ratio:13.2f}x"
+        )
 
 
 if __name__ == "__main__":

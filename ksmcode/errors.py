@@ -53,7 +53,7 @@ class ConfigError(KsmcodeError):
 
 
 class AnalysisError(KsmcodeError):
-    """An analysis cannot be computed from the given data (unknown attribute, misaligned codings)."""
+    """An analysis cannot be computed from the data (unknown attribute, misaligned codings)."""
 
 
 class ExportError(KsmcodeError):

@@ -26,9 +26,30 @@ CLITICS = ("nya", "lah", "kah", "pun", "ku", "mu")
 # Words the Sastrawi stemmer reduces to an unrelated word (penduduk -> duduk, "to sit").
 # A codebook can add its own with ``codebook.protect``.
 DEFAULT_PROTECT = frozenset(
-    "penduduk pengalaman perusahaan anggaran pendapatan penghasilan pendidikan pemerintah "
-    "pengurus pengusaha perumahan pertanian peternakan lingkungan kesehatan keterampilan "
-    "kegiatan pelatih pelajar pemuda sekretaris sekretariat".split()
+    [
+        "penduduk",
+        "pengalaman",
+        "perusahaan",
+        "anggaran",
+        "pendapatan",
+        "penghasilan",
+        "pendidikan",
+        "pemerintah",
+        "pengurus",
+        "pengusaha",
+        "perumahan",
+        "pertanian",
+        "peternakan",
+        "lingkungan",
+        "kesehatan",
+        "keterampilan",
+        "kegiatan",
+        "pelatih",
+        "pelajar",
+        "pemuda",
+        "sekretaris",
+        "sekretariat",
+    ]
 )
 
 

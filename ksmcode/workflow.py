@@ -28,10 +28,18 @@ class CodeRequest:
 
     @classmethod
     def resolve(
-        cls, project_dir: Path, *, transcripts: Path | None = None, codebook: Path | None = None,
-        out: Path | None = None, unit: str | None = None, language: str | None = None,
-        interviewer: Sequence[str] | None = None, fmt: str | None = None, jobs: int = 1,
-    ) -> CodeRequest:  # fmt: skip
+        cls,
+        project_dir: Path,
+        *,
+        transcripts: Path | None = None,
+        codebook: Path | None = None,
+        out: Path | None = None,
+        unit: str | None = None,
+        language: str | None = None,
+        interviewer: Sequence[str] | None = None,
+        fmt: str | None = None,
+        jobs: int = 1,
+    ) -> CodeRequest:
         """Options given here override the project file, which overrides the defaults."""
         config = load_project(project_dir)
         unit = unit or config.unit
@@ -72,9 +80,11 @@ def code_study(request: CodeRequest, on_progress: ProgressCallback | None = None
     check_output_folder(request.out)
     codebook = load_codebook(request.codebook)
     corpus = load_corpus(
-        request.transcripts, default_language=request.language,
-        interviewer=request.interviewer or None, exclude=request.exclude,
-    )  # fmt: skip
+        request.transcripts,
+        default_language=request.language,
+        interviewer=request.interviewer or None,
+        exclude=request.exclude,
+    )
     total = len(corpus.documents)
     if on_progress:
         on_progress(0, total, "")
@@ -85,7 +95,11 @@ def code_study(request: CodeRequest, on_progress: ProgressCallback | None = None
         documents.append(coded)
         if on_progress:
             on_progress(done, total, coded.document.id)
-    options = {"unit": request.unit, "language": request.language,
-               "interviewer": list(request.interviewer), "exclude": list(request.exclude)}  # fmt: skip
+    options = {
+        "unit": request.unit,
+        "language": request.language,
+        "interviewer": list(request.interviewer),
+        "exclude": list(request.exclude),
+    }
     result = CodingResult(corpus, codebook, request.unit, tuple(documents), options)
     return write_coding(result, coding_frames(result), request.out, request.fmt)

@@ -142,12 +142,18 @@ def test_reference_scores():
     ("codings", "reference", "message"),
     [
         ({"ani": wide({"a": [1, 0, 1, 0]})}, None, "agreement needs at least two codings"),
-        ({"x": wide({"a": [1, 0, 1, 0]}), "y": wide({"b": [1, 0, 1, 0]})}, None,
-         "coding 'y' has no column for: a"),
-        ({"x": wide({"a": [1, 0, 1, 0]}), "y": wide({"a": [1, 0, 1, 0]})}, "z",
-         "reference 'z' is not a coder; coders: x, y"),
+        (
+            {"x": wide({"a": [1, 0, 1, 0]}), "y": wide({"b": [1, 0, 1, 0]})},
+            None,
+            "coding 'y' has no column for: a",
+        ),
+        (
+            {"x": wide({"a": [1, 0, 1, 0]}), "y": wide({"a": [1, 0, 1, 0]})},
+            "z",
+            "reference 'z' is not a coder; coders: x, y",
+        ),
     ],
-)  # fmt: skip
+)
 def test_coder_agreement_errors(codings, reference, message):
     with pytest.raises(AnalysisError) as info:
         coder_agreement(codings, codes=["a"], reference=reference)
@@ -168,8 +174,15 @@ def test_human_against_auto_on_the_mini_study(study):
     assert result.per_code.loc["stage.engagement", "kappa"] == 1.0
     table = disagreements(codings, study.units, study.code_ids)
     assert list(table.columns) == [
-        "document", "segment_id", "start", "end", "code", "ani", "auto", "text"
-    ]  # fmt: skip
+        "document",
+        "segment_id",
+        "start",
+        "end",
+        "code",
+        "ani",
+        "auto",
+        "text",
+    ]
     columns = ["segment_id", "code", "ani", "auto"]
     assert [tuple(row) for row in table[columns].itertuples(index=False)] == [
         ("kasi.txt#6", "support.budget", 0, 1),
@@ -186,8 +199,12 @@ def test_source_agreement(study):
     stances = result.stances
     assert list(stances.columns) == ["agency", "organiser", "resident", "researcher", "agree"]
     assert stances.loc["stage.termination"].tolist() == [
-        "negated", "negated", "absent", "absent", False
-    ]  # fmt: skip
+        "negated",
+        "negated",
+        "absent",
+        "absent",
+        False,
+    ]
     assert stances.loc["support.budget", "resident"] == "negated"
     # agency and organiser agree on engagement, termination and health (both absent): 3 of 5
     assert result.pairwise.loc["agency", "organiser"] == pytest.approx(3 / 5)

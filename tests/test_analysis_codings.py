@@ -51,13 +51,18 @@ def test_read_coding_reports_every_problem_with_its_line(study):
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("doc,code,segment_id\n", "missing column(s) document; the columns found are doc, code, "
-                                  "segment_id"),
-        ("document,code\n", "missing column(s) a locator (segment_id, start+end or quote); "
-                           "the columns found are document, code"),
+        (
+            "doc,code,segment_id\n",
+            "missing column(s) document; the columns found are doc, code, segment_id",
+        ),
+        (
+            "document,code\n",
+            "missing column(s) a locator (segment_id, start+end or quote); "
+            "the columns found are document, code",
+        ),
         ("document,code,start\n", "columns start and end must come together"),
     ],
-)  # fmt: skip
+)
 def test_read_coding_rejects_bad_headers(tmp_path, text, message):
     path = write(tmp_path, text)
     with pytest.raises(ImportFormatError) as info:

@@ -30,11 +30,16 @@ def matrix(study, by="role", **options):
 def test_rows_follow_codebook_with_family_subtotals_first(study):
     m = matrix(study, negated="include")
     assert list(m.index) == [
-        "stage", "stage.engagement", "stage.termination",
-        "welfare", "welfare.health",
-        "support", "support.budget",
-        "inhibit", "inhibit.time",
-    ]  # fmt: skip
+        "stage",
+        "stage.engagement",
+        "stage.termination",
+        "welfare",
+        "welfare.health",
+        "support",
+        "support.budget",
+        "inhibit",
+        "inhibit.time",
+    ]
     assert list(m.columns) == [
         "level",
         "family",
@@ -59,8 +64,11 @@ def test_counts_include_exclude_and_separate(study):
     assert separate.loc["stage.termination", "organiser (negated)"] == 1
     assert separate.loc["stage.termination", "organiser"] == 0
     assert list(separate.columns[2:6]) == [
-        "agency", "agency (negated)", "organiser", "organiser (negated)"
-    ]  # fmt: skip
+        "agency",
+        "agency (negated)",
+        "organiser",
+        "organiser (negated)",
+    ]
 
 
 def test_family_row_counts_each_segment_once(study):
@@ -68,9 +76,13 @@ def test_family_row_counts_each_segment_once(study):
     extra = study.segments.iloc[[0]].assign(code="stage.termination", negated=False)
     segments = pd.concat([study.segments, extra], ignore_index=True)
     m = coding_matrix(
-        segments, study.units, "role", codes=study.code_ids, families=study.families,
+        segments,
+        study.units,
+        "role",
+        codes=study.code_ids,
+        families=study.families,
         negated="exclude",
-    )  # fmt: skip
+    )
     assert m.loc["stage.engagement", "agency"] == 1
     assert m.loc["stage.termination", "agency"] == 1
     assert m.loc["stage", "agency"] == 1
@@ -106,21 +118,27 @@ def test_any_attribute_column_works(study):
 
 def test_empty_segments_give_zero_matrix(study):
     m = coding_matrix(
-        study.segments.iloc[0:0], study.units, "role", codes=study.code_ids,
+        study.segments.iloc[0:0],
+        study.units,
+        "role",
+        codes=study.code_ids,
         families=study.families,
-    )  # fmt: skip
+    )
     assert (m.drop(columns=["level", "family"]) == 0).all().all()
 
 
 @pytest.mark.parametrize(
     ("options", "message"),
     [
-        ({"by": "rol"}, "unknown attribute 'rol' (did you mean 'role'?). Available columns are: "
-                        "document, speaker, informant, role, method, language, district."),
+        (
+            {"by": "rol"},
+            "unknown attribute 'rol' (did you mean 'role'?). Available columns are: "
+            "document, speaker, informant, role, method, language, district.",
+        ),
         ({"measure": "mean"}, "unknown measure 'mean'"),
         ({"negated": "drop"}, "unknown negated mode 'drop'"),
     ],
-)  # fmt: skip
+)
 def test_bad_options_raise_analysis_error(study, options, message):
     by = options.pop("by", "role")
     with pytest.raises(AnalysisError) as info:

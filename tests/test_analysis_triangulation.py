@@ -98,8 +98,15 @@ def test_exemplars_pick_the_clearest_affirmed_segment(study):
     )
     table = exemplars(pd.concat([study.segments, longer], ignore_index=True), codes=study.code_ids)
     assert list(table.columns) == [
-        "code", "role", "document", "segment_id", "start", "end", "evidence_terms", "text"
-    ]  # fmt: skip
+        "code",
+        "role",
+        "document",
+        "segment_id",
+        "start",
+        "end",
+        "evidence_terms",
+        "text",
+    ]
     engagement = table[table["code"] == "stage.engagement"].set_index("role")
     assert engagement.loc["agency", "segment_id"] == "kasi.txt#2"
     assert engagement.loc["agency", "evidence_terms"] == 2

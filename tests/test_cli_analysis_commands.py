@@ -67,9 +67,15 @@ def test_agree_sources():
 def test_agree_coders_with_reference_and_disagreements(tmp_path):
     review = tmp_path / "review.jsonl"
     result = run(
-        "agree", "coders", "--coding", str(DATA / "coding_ani.csv"),
-        "--reference", "coding_ani", "--disagreements", str(review),
-    )  # fmt: skip
+        "agree",
+        "coders",
+        "--coding",
+        str(DATA / "coding_ani.csv"),
+        "--reference",
+        "coding_ani",
+        "--disagreements",
+        str(review),
+    )
     table = csv(result).set_index("code")
     assert table.loc["stage.engagement", "kappa"] == 1.0
     assert list(table.index[-2:]) == ["(pooled)", "(mean)"]

@@ -23,8 +23,9 @@ def study(tmp_path, data):
 
 
 def run(study, *args):
-    return runner.invoke(app, ["code", str(study / "study"), "--codebook",
-                               str(study / "codebook.yaml"), *args])  # fmt: skip
+    return runner.invoke(
+        app, ["code", str(study / "study"), "--codebook", str(study / "codebook.yaml"), *args]
+    )
 
 
 def test_code_writes_segments_units_evidence_and_run(study):
@@ -38,7 +39,7 @@ def test_code_writes_segments_units_evidence_and_run(study):
     # Interviewer turns are kept in the documents but never become units or codings.
     assert "Peneliti" not in set(units["speaker"]) and "Interviewer" not in set(units["speaker"])
     assert len(units) == 6
-    coded = set(zip(segments["segment_id"], segments["code"], segments["negated"]))
+    coded = set(zip(segments["segment_id"], segments["code"], segments["negated"], strict=True))
     assert ("ketua.txt#2", "stage.implementation", False) in coded
     assert ("ketua.txt#2", "support.budget", False) in coded
     assert ("ketua.txt#4", "stage.termination", False) in coded  # "dipantau terus"
@@ -92,14 +93,26 @@ def test_project_file_supplies_defaults(study, monkeypatch):
         ("empty_dir", ["code", "{tmp}/empty", "--codebook", "{cb}"], "empty"),
         (None, ["code", "{study}", "--codebook", "{tmp}/nope.yaml"], "codebook not found"),
         ("bad_codebook", ["code", "{study}", "--codebook", "{tmp}/bad.yaml"], "bad.yaml:3"),
-        (None, ["code", "{study}", "--codebook", "{cb}", "--language", "fr"], "unknown language 'fr'"),
+        (
+            None,
+            ["code", "{study}", "--codebook", "{cb}", "--language", "fr"],
+            "unknown language 'fr'",
+        ),
         (None, ["code", "{study}", "--codebook", "{cb}", "--unit", "page"], "unknown unit 'page'"),
-        (None, ["code", "{study}", "--codebook", "{cb}", "--format", "doc"], "unknown format 'doc'"),
-        ("out_is_file", ["code", "{study}", "--codebook", "{cb}", "--out", "{tmp}/file"], "not a folder"),
+        (
+            None,
+            ["code", "{study}", "--codebook", "{cb}", "--format", "doc"],
+            "unknown format 'doc'",
+        ),
+        (
+            "out_is_file",
+            ["code", "{study}", "--codebook", "{cb}", "--out", "{tmp}/file"],
+            "not a folder",
+        ),
         ("empty_file", ["code", "{study}", "--codebook", "{cb}"], "empty.txt"),
         ("bad_front", ["code", "{study}", "--codebook", "{cb}"], "bad.md"),
     ],
-)  # fmt: skip
+)
 def test_bad_input_is_one_clear_error(study, setup, args, message):
     tmp = study
     if setup == "empty_dir":

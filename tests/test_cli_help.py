@@ -58,6 +58,7 @@ def test_help_does_not_import_spacy_or_pandas():
 
 
 def test_python_dash_m_runs():
-    out = subprocess.run([sys.executable, "-m", "ksmcode", "--version"], capture_output=True,
-                         text=True, check=True)  # fmt: skip
+    out = subprocess.run(
+        [sys.executable, "-m", "ksmcode", "--version"], capture_output=True, text=True, check=True
+    )
     assert out.stdout.startswith("ksmcode ")

@@ -47,13 +47,19 @@ def test_keyword_modes(term, expected):
     [
         ("duplicate_id.yaml", "duplicate_id.yaml:6: code 'stage.a': duplicate code id"),
         ("duplicate_key.yaml", "duplicate_key.yaml:6: duplicate key 'keywords' (first on line 5)"),
-        ("unknown_key.yaml", "unknown_key.yaml:5: code 'stage.a': codes.0.keywrods: unknown key "
-         "'keywrods' (did you mean 'keywords'?)"),
-        ("bad_pattern.yaml", "bad_pattern.yaml:7: code 'stage.a': patterns.id[0]: token 2: POS "
-         "needs a trained pipeline"),
+        (
+            "unknown_key.yaml",
+            "unknown_key.yaml:5: code 'stage.a': codes.0.keywrods: unknown key "
+            "'keywrods' (did you mean 'keywords'?)",
+        ),
+        (
+            "bad_pattern.yaml",
+            "bad_pattern.yaml:7: code 'stage.a': patterns.id[0]: token 2: POS "
+            "needs a trained pipeline",
+        ),
         ("malformed.yaml", "malformed.yaml:6:"),
     ],
-)  # fmt: skip
+)
 def test_problems_are_located(data, fixture, expected):
     with pytest.raises(CodebookError) as info:
         load_codebook(data / "codebook" / fixture)
@@ -98,6 +104,8 @@ def test_missing_and_non_mapping_files(tmp_path):
 
 
 def test_parent_gives_family():
-    cb = parse_codebook("codebook: {name: t}\ncodes:\n  - {id: welfare.x}\n  - {id: y, parent: welfare.x}\n")
+    cb = parse_codebook(
+        "codebook: {name: t}\ncodes:\n  - {id: welfare.x}\n  - {id: y, parent: welfare.x}\n"
+    )
     assert cb.code("y").family == "welfare"
     assert cb.code("y").parent == "welfare.x"

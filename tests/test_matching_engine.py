@@ -18,7 +18,9 @@ def engine(test_codebook):
 
 
 def code_text(engine, text, language="id"):
-    doc = Document("t.txt", Path("t.txt"), text, (Turn(0, len(text)),), DocumentMeta(language=language))
+    doc = Document(
+        "t.txt", Path("t.txt"), text, (Turn(0, len(text)),), DocumentMeta(language=language)
+    )
     return engine.code_document(doc, [Segment("t.txt", 1, 0, len(text), 0)])
 
 
@@ -43,17 +45,21 @@ def test_indonesian_morphology_reaches_the_keyword(engine, text):
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("Nggak pernah ada terminasi, kita malah jadi percontohan.",
-         {("stage.termination", True), ("stage.termination", False)}),
+        (
+            "Nggak pernah ada terminasi, kita malah jadi percontohan.",
+            {("stage.termination", True), ("stage.termination", False)},
+        ),
         ("Terminasinya belum ada sampai sekarang.", {("stage.termination", True)}),
         ("Gak ada terminasi.", {("stage.termination", True)}),
         ("Tidak hanya pelatihan, bimbel juga ada.", {("stage.implementation", False)}),
         ("Tidak bisa dipungkiri pelatihan itu membantu.", {("stage.implementation", False)}),
         ("Tanpa pelatihan warga susah.", {("stage.implementation", True)}),
-        ("Dananya belum ada, tapi pelatihan tetap jalan.",
-         {("support.budget", True), ("stage.implementation", False)}),
+        (
+            "Dananya belum ada, tapi pelatihan tetap jalan.",
+            {("support.budget", True), ("stage.implementation", False)},
+        ),
     ],
-)  # fmt: skip
+)
 def test_indonesian_negation(engine, text, expected):
     by_code = {}
     for m in code_text(engine, text):
@@ -89,9 +95,13 @@ def test_exclude_phrase_vetoes_overlapping_match(engine):
 
 
 def test_proximity_tells_lack_from_presence(engine):
-    assert found(engine, "Sarananya masih kurang, alatnya terbatas.") == {("inhibit.facilities", False)}
+    assert found(engine, "Sarananya masih kurang, alatnya terbatas.") == {
+        ("inhibit.facilities", False)
+    }
     assert found(engine, "Sarana dan alat sudah lengkap.") == {("support.facilities", False)}
-    assert found(engine, "Alatnya terlalu jauh dari kata kurang.") == {("support.facilities", False)}
+    assert found(engine, "Alatnya terlalu jauh dari kata kurang.") == {
+        ("support.facilities", False)
+    }
 
 
 def test_delayed_funds_are_time_not_budget_absence(engine):
@@ -114,9 +124,13 @@ def test_evidence_offsets_point_into_the_document(engine):
 @settings(max_examples=40, deadline=None)
 @given(
     prefix=st.text(alphabet="abc ,.\n", max_size=30),
-    words=st.lists(st.sampled_from(["pelatihan", "dana", "terminasi", "sarana", "kurang",
-                                    "tidak", "x", "🙂", "é"]), max_size=12),
-)  # fmt: skip
+    words=st.lists(
+        st.sampled_from(
+            ["pelatihan", "dana", "terminasi", "sarana", "kurang", "tidak", "x", "🙂", "é"]
+        ),
+        max_size=12,
+    ),
+)
 def test_offsets_hold_anywhere_in_a_document(engine, prefix, words):
     body = " ".join(words)
     text = prefix + body
@@ -129,6 +143,8 @@ def test_offsets_hold_anywhere_in_a_document(engine, prefix, words):
 def test_interviewer_segments_are_never_coded(engine):
     text = "Pelatihannya gimana? Pelatihan capster bagus."
     doc = Document("t.txt", Path("t.txt"), text, (), DocumentMeta())
-    segments = [Segment("t.txt", 1, 0, 20, 0, "Peneliti", is_interviewer=True),
-                Segment("t.txt", 2, 21, len(text), 1, "Bu Lilis")]  # fmt: skip
+    segments = [
+        Segment("t.txt", 1, 0, 20, 0, "Peneliti", is_interviewer=True),
+        Segment("t.txt", 2, 21, len(text), 1, "Bu Lilis"),
+    ]
     assert {m.segment_index for m in engine.code_document(doc, segments)} == {2}

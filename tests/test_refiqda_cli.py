@@ -32,9 +32,17 @@ def cli() -> typer.Typer:
 def coded(tmp_path: Path, data: Path) -> Path:
     shutil.copytree(data / "cli" / "study", tmp_path / "study")
     shutil.copy(data / "codebook" / "valid.yaml", tmp_path / "codebook.yaml")
-    result = runner.invoke(core_app, ["code", str(tmp_path / "study"), "--codebook",
-                                      str(tmp_path / "codebook.yaml"), "--out",
-                                      str(tmp_path / "out")])  # fmt: skip
+    result = runner.invoke(
+        core_app,
+        [
+            "code",
+            str(tmp_path / "study"),
+            "--codebook",
+            str(tmp_path / "codebook.yaml"),
+            "--out",
+            str(tmp_path / "out"),
+        ],
+    )
     assert result.exit_code == 0, result.output
     return tmp_path
 
@@ -45,8 +53,11 @@ def test_export_qdpx_round_trips_the_coding(cli: typer.Typer, coded: Path) -> No
     result = runner.invoke(cli, args)
     assert result.exit_code == 0, result.output
     segments = load_coding(coded / "out").segments
-    got = qdpx_to_coding(read_qdpx(target), load_corpus(coded / "study"),
-                         codebook=load_codebook(coded / "codebook.yaml"))  # fmt: skip
+    got = qdpx_to_coding(
+        read_qdpx(target),
+        load_corpus(coded / "study"),
+        codebook=load_codebook(coded / "codebook.yaml"),
+    )
     want = segments[["document", "start", "end", "code", "negated"]]
     want = want.sort_values(["document", "start", "end", "code"]).reset_index(drop=True)
     pd.testing.assert_frame_equal(got.drop(columns="coder"), want, check_dtype=False)
@@ -57,19 +68,31 @@ def test_export_qdpx_round_trips_the_coding(cli: typer.Typer, coded: Path) -> No
 def test_export_qdpx_refuses_a_changed_transcript(cli: typer.Typer, coded: Path) -> None:
     with (coded / "study" / "ketua.txt").open("a", encoding="utf-8") as fh:
         fh.write("\nKetua: tambahan.\n")
-    result = runner.invoke(cli, ["export", "qdpx", "--coding-dir", str(coded / "out"),
-                                 "--out", str(coded / "x.qdpx")])  # fmt: skip
+    result = runner.invoke(
+        cli, ["export", "qdpx", "--coding-dir", str(coded / "out"), "--out", str(coded / "x.qdpx")]
+    )
     assert result.exit_code == 1
     assert "changed or were added since the run" in result.output
 
 
 def test_codebook_export_then_import(cli: typer.Typer, tmp_path: Path, data: Path) -> None:
     qdc, yaml_out = tmp_path / "cb.qdc", tmp_path / "cb.yaml"
-    result = runner.invoke(cli, ["codebook", "export", str(data / "codebook" / "valid.yaml"),
-                                 "--format", "qdc", "--out", str(qdc)])  # fmt: skip
+    result = runner.invoke(
+        cli,
+        [
+            "codebook",
+            "export",
+            str(data / "codebook" / "valid.yaml"),
+            "--format",
+            "qdc",
+            "--out",
+            str(qdc),
+        ],
+    )
     assert result.exit_code == 0, result.output
-    result = runner.invoke(cli, ["codebook", "import", str(qdc), "--out", str(yaml_out),
-                                 "--language", "id"])  # fmt: skip
+    result = runner.invoke(
+        cli, ["codebook", "import", str(qdc), "--out", str(yaml_out), "--language", "id"]
+    )
     assert result.exit_code == 0, result.output
     original = load_codebook(data / "codebook" / "valid.yaml")
     # Same ids; the tree groups codes by family, so their order may differ.

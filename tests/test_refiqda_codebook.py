@@ -19,11 +19,16 @@ def test_qdc_round_trip_keeps_ids_hierarchy_labels_and_descriptions(tmp_path: Pa
     assert back.code_ids == original.code_ids  # the [negated] siblings are not codes
     for mine, theirs in zip(original.codes, back.codes, strict=True):
         assert (theirs.family, theirs.parent, theirs.labels["id"]) == (
-            mine.family, mine.parent, mine.labels["id"],
-        )  # fmt: skip
+            mine.family,
+            mine.parent,
+            mine.labels["id"],
+        )
         assert (theirs.definition, theirs.inclusion, theirs.exclusion, theirs.example) == (
-            mine.definition, mine.inclusion, mine.exclusion, mine.example,
-        )  # fmt: skip
+            mine.definition,
+            mine.inclusion,
+            mine.exclusion,
+            mine.example,
+        )
     assert back.code("stage.engagement").color == "#ff0000"
     assert back.code("stage.termination").color is None  # "red" is not an XSD RGB colour
 
@@ -44,6 +49,9 @@ def test_colon_variant_namespace_and_empty_sets_are_accepted(tmp_path: Path) -> 
         {"id": "budget_apbd", "label": {"en": "Budget – APBD"}, "description": "money"}
     ]
     ids = [c["id"] for c in skeleton["codes"]]
-    assert ids == ["budget_apbd.budget_apbd", "budget_apbd.budget_apbd_2",
-                   "budget_apbd.budget_apbd_3"]  # fmt: skip
+    assert ids == [
+        "budget_apbd.budget_apbd",
+        "budget_apbd.budget_apbd_2",
+        "budget_apbd.budget_apbd_3",
+    ]
     assert skeleton["codes"][0]["keywords"] == {"en": []}

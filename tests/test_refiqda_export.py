@@ -35,8 +35,9 @@ def _schema(name: str) -> etree.XMLSchema:
 @pytest.mark.parametrize("offsets", ["codepoint", "utf16"])
 def test_project_validates_against_xsd(tmp_path: Path, offsets: str) -> None:
     corpus = make_corpus()
-    path = export_qdpx(corpus, make_codebook(), make_segments(corpus), tmp_path / "s.qdpx",
-                       offsets=offsets)  # fmt: skip
+    path = export_qdpx(
+        corpus, make_codebook(), make_segments(corpus), tmp_path / "s.qdpx", offsets=offsets
+    )
     schema = _schema("Project-mrt2019.xsd")
     assert schema.validate(_qde(path)), schema.error_log
 
@@ -69,8 +70,9 @@ def test_families_are_folders_and_negated_codes_are_siblings(qdpx: Path) -> None
     root = _qde(qdpx)
     top = root.findall("q:CodeBook/q:Codes/q:Code", NS)
     assert [(c.get("name"), c.get("isCodable")) for c in top] == [
-        ("Tahap", "false"), ("Pendukung", "false"),
-    ]  # fmt: skip
+        ("Tahap", "false"),
+        ("Pendukung", "false"),
+    ]
     stage = [c.get("name") for c in top[0].findall("q:Code", NS)]
     assert stage == ["Tahap persiapan", "Tahap terminasi", "Tahap terminasi [negated]"]
     negated = top[0].find(f"q:Code[@guid='{code_guid('stage.termination', negated=True)}']", NS)
@@ -82,8 +84,13 @@ def test_families_are_folders_and_negated_codes_are_siblings(qdpx: Path) -> None
 def test_cases_carry_informant_variables(qdpx: Path) -> None:
     root = _qde(qdpx)
     types = {v.get("name"): v.get("typeOfVariable") for v in root.iter(f"{{{NS['q']}}}Variable")}
-    assert types == {"role": "Text", "method": "Text", "language": "Text", "age": "Integer",
-                     "village": "Text"}  # fmt: skip
+    assert types == {
+        "role": "Text",
+        "method": "Text",
+        "language": "Text",
+        "age": "Integer",
+        "village": "Text",
+    }
     case = root.find("q:Cases/q:Case[@name='Ketua RW']", NS)
     assert case.find("q:VariableValue/q:IntegerValue", NS).text == "45"
     assert case.find("q:SourceRef", NS).get("targetGUID") == source_guid("interviews/ketua.txt")

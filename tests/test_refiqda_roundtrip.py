@@ -60,11 +60,13 @@ def _foreign_qdpx(path: Path, text: bytes, selections: str, codes: str, name: st
 
 
 def _sel(start: int, end: int, code: str) -> str:
-    return (f'<PlainTextSelection guid="33333333-3333-3333-3333-{start:012d}" '
-            f'startPosition="{start}" endPosition="{end}">'
-            f'<Coding guid="44444444-4444-4444-4444-{start:012d}" '
-            f'creatingUser="11111111-1111-1111-1111-111111111111">'
-            f'<CodeRef targetGUID="{code}"/></Coding></PlainTextSelection>')  # fmt: skip
+    return (
+        f'<PlainTextSelection guid="33333333-3333-3333-3333-{start:012d}" '
+        f'startPosition="{start}" endPosition="{end}">'
+        f'<Coding guid="44444444-4444-4444-4444-{start:012d}" '
+        f'creatingUser="11111111-1111-1111-1111-111111111111">'
+        f'<CodeRef targetGUID="{code}"/></Coding></PlainTextSelection>'
+    )
 
 
 CODES = (
@@ -88,11 +90,23 @@ def test_foreign_tool_with_bom_crlf_maps_by_stem_and_labels(tmp_path: Path) -> N
     assert project.selections["text"].tolist() == ["Belum", "Belum"]
     got = qdpx_to_coding(project, corpus, codebook=codebook)
     assert got.to_dict("records") == [
-        {"document": "interviews/ketua.txt", "start": start, "end": start + 5,
-         "code": "stage.termination", "negated": True, "coder": "Rina"},
-        {"document": "interviews/ketua.txt", "start": start, "end": start + 5,
-         "code": "support.location", "negated": False, "coder": "Rina"},
-    ]  # fmt: skip
+        {
+            "document": "interviews/ketua.txt",
+            "start": start,
+            "end": start + 5,
+            "code": "stage.termination",
+            "negated": True,
+            "coder": "Rina",
+        },
+        {
+            "document": "interviews/ketua.txt",
+            "start": start,
+            "end": start + 5,
+            "code": "support.location",
+            "negated": False,
+            "coder": "Rina",
+        },
+    ]
 
 
 def test_unknown_codes_need_a_code_map(tmp_path: Path) -> None:

@@ -30,8 +30,10 @@ def test_valid_minimal_project_reads(tmp_path: Path) -> None:
     assert project.name == "p" and project.selections.empty
 
 
-@pytest.mark.parametrize("name", ["../evil.txt", "sources/../../evil.txt", "/etc/evil.txt",
-                                  "C:/evil.txt", "..\\evil.txt"])  # fmt: skip
+@pytest.mark.parametrize(
+    "name",
+    ["../evil.txt", "sources/../../evil.txt", "/etc/evil.txt", "C:/evil.txt", "..\\evil.txt"],
+)
 def test_path_traversal_is_refused(tmp_path: Path, name: str) -> None:
     path = _zip(tmp_path / "t.qdpx", {"project.qde": QDE, name: b"x"})
     with pytest.raises(ImportFormatError, match="path traversal"):

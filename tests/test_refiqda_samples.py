@@ -65,8 +65,10 @@ def test_nvivo_hierarchy_is_nested() -> None:
 def test_atlas23_nested_codes() -> None:
     project = read_qdpx(ATLAS23)
     assert [c.path_str for c in project.codes] == [
-        "Commits", "Commits/2022-05-10T02:05:59Z 19e4dce", "Commits/2022-02-11T10:39:25Z cdbfd92",
-    ]  # fmt: skip
+        "Commits",
+        "Commits/2022-05-10T02:05:59Z 19e4dce",
+        "Commits/2022-02-11T10:39:25Z cdbfd92",
+    ]
     assert (
         project.codes[1].parent == project.codes[0].guid == "a182cd3a-d83c-4d8c-bc80-26d9103ec6d6"
     )

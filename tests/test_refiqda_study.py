@@ -38,13 +38,30 @@ def _doc(doc_id: str, text: str, **meta: object) -> Document:
 
 
 def make_corpus() -> Corpus:
-    return Corpus(Path("transcripts"), (
-        _doc("interviews/ketua.txt", KETUA, informant="Ketua RW", role="leader",
-             method="interview", language="id", attributes={"age": 45, "village": "Sukamaju"}),
-        _doc("interviews/warga.txt", WARGA, informant="Warga 1", role="resident",
-             method="interview", language="en", attributes={"age": "38", "village": "Sukamaju"}),
-        _doc("fgd/group.txt", FGD, informant="FGD 1", method="fgd", language="id"),
-    ))  # fmt: skip
+    return Corpus(
+        Path("transcripts"),
+        (
+            _doc(
+                "interviews/ketua.txt",
+                KETUA,
+                informant="Ketua RW",
+                role="leader",
+                method="interview",
+                language="id",
+                attributes={"age": 45, "village": "Sukamaju"},
+            ),
+            _doc(
+                "interviews/warga.txt",
+                WARGA,
+                informant="Warga 1",
+                role="resident",
+                method="interview",
+                language="en",
+                attributes={"age": "38", "village": "Sukamaju"},
+            ),
+            _doc("fgd/group.txt", FGD, informant="FGD 1", method="fgd", language="id"),
+        ),
+    )
 
 
 def make_codebook() -> Codebook:

@@ -26,10 +26,29 @@ from ksmcode.export.tables import FORMATS, read_table
 from ksmcode.matching.engine import CodingResult
 from ksmcode.model import Document, Match, Segment
 
-ID_COLUMNS = ["document", "segment_id", "start", "end", "speaker", "informant", "role", "method",
-              "language"]  # fmt: skip
-EVIDENCE_COLUMNS = ["document", "segment_id", "code", "rule", "term", "start", "end", "matched",
-                    "negated", "cue"]  # fmt: skip
+ID_COLUMNS = [
+    "document",
+    "segment_id",
+    "start",
+    "end",
+    "speaker",
+    "informant",
+    "role",
+    "method",
+    "language",
+]
+EVIDENCE_COLUMNS = [
+    "document",
+    "segment_id",
+    "code",
+    "rule",
+    "term",
+    "start",
+    "end",
+    "matched",
+    "negated",
+    "cue",
+]
 
 
 @dataclass(frozen=True)
@@ -54,10 +73,16 @@ def _attribute_names(documents: list[Document]) -> list[str]:
 def _unit_row(doc: Document, seg: Segment, attributes: list[str]) -> dict[str, Any]:
     meta = doc.meta
     row = {
-        "document": doc.id, "segment_id": seg.id, "start": seg.start, "end": seg.end,
-        "speaker": seg.speaker or "", "informant": meta.informant or "", "role": meta.role or "",
-        "method": meta.method or "", "language": meta.language or "",
-    }  # fmt: skip
+        "document": doc.id,
+        "segment_id": seg.id,
+        "start": seg.start,
+        "end": seg.end,
+        "speaker": seg.speaker or "",
+        "informant": meta.informant or "",
+        "role": meta.role or "",
+        "method": meta.method or "",
+        "language": meta.language or "",
+    }
     row["text"] = doc.text[seg.start : seg.end]
     for name in attributes:
         value = meta.attributes.get(name, "")
@@ -96,9 +121,13 @@ def coding_frames(result: CodingResult) -> Coding:
             for code in sorted(codes, key=order.__getitem__):
                 evidence = sorted(codes[code], key=lambda m: (m.start, m.end))
                 row = {k: v for k, v in base.items() if k != "text"}
-                row.update(code=code, family=families[code],
-                           negated=all(m.negated for m in evidence),
-                           evidence=describe_evidence(evidence), text=base["text"])  # fmt: skip
+                row.update(
+                    code=code,
+                    family=families[code],
+                    negated=all(m.negated for m in evidence),
+                    evidence=describe_evidence(evidence),
+                    text=base["text"],
+                )
                 segment_rows.append(row)
                 for m in evidence:
                     evidence_rows.append(
@@ -113,7 +142,7 @@ def coding_frames(result: CodingResult) -> Coding:
                             m.text,
                             m.negated,
                             m.cue or "",
-                        ]  # fmt: skip
+                        ]
                     )
     seg_columns = [*ID_COLUMNS, "code", "family", "negated", "evidence", "text", *attributes]
     unit_columns = [*ID_COLUMNS, "text", *attributes, *code_ids]

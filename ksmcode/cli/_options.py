@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -12,7 +12,7 @@ MATCHING = "Matching"
 OUTPUT = "Output"
 
 Transcripts = Annotated[
-    Optional[Path],
+    Path | None,
     typer.Argument(
         help="Transcript folder or file (default: 'transcripts' from ksmcode.yaml, else "
         "./transcripts).",
@@ -20,22 +20,41 @@ Transcripts = Annotated[
     ),
 ]
 CodebookOpt = Annotated[
-    Optional[Path],
-    typer.Option("--codebook", "-c", help="YAML codebook (default: codebooks/ksm.yaml).",
-                 rich_help_panel=MATCHING, show_default=False),
-]  # fmt: skip
+    Path | None,
+    typer.Option(
+        "--codebook",
+        "-c",
+        help="YAML codebook (default: codebooks/ksm.yaml).",
+        rich_help_panel=MATCHING,
+        show_default=False,
+    ),
+]
 OutDir = Annotated[
-    Optional[Path],
-    typer.Option("--out", "-o", help="Output folder of 'ksmcode code' (default: out/).",
-                 rich_help_panel=OUTPUT, show_default=False),
-]  # fmt: skip
+    Path | None,
+    typer.Option(
+        "--out",
+        "-o",
+        help="Output folder of 'ksmcode code' (default: out/).",
+        rich_help_panel=OUTPUT,
+        show_default=False,
+    ),
+]
 Format = Annotated[
-    Optional[str],
-    typer.Option("--format", "-f", help="Table format: csv, xlsx, parquet or jsonl.",
-                 rich_help_panel=OUTPUT, show_default=False),
-]  # fmt: skip
+    str | None,
+    typer.Option(
+        "--format",
+        "-f",
+        help="Table format: csv, xlsx, parquet or jsonl.",
+        rich_help_panel=OUTPUT,
+        show_default=False,
+    ),
+]
 OutputFile = Annotated[
-    Optional[Path],
-    typer.Option("--output", help="Also write the table to this file (.csv, .xlsx, .parquet, "
-                 ".jsonl).", rich_help_panel=OUTPUT, show_default=False),
-]  # fmt: skip
+    Path | None,
+    typer.Option(
+        "--output",
+        help="Also write the table to this file (.csv, .xlsx, .parquet, .jsonl).",
+        rich_help_panel=OUTPUT,
+        show_default=False,
+    ),
+]

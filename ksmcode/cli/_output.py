@@ -57,9 +57,13 @@ class DocumentProgress:
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
             self._progress = Progress(
-                TextColumn(self.label), BarColumn(), MofNCompleteColumn(),
-                TextColumn("{task.description}"), console=err, transient=True,
-            )  # fmt: skip
+                TextColumn(self.label),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TextColumn("{task.description}"),
+                console=err,
+                transient=True,
+            )
             self._progress.start()
             self._task = self._progress.add_task("", total=total)
         self._progress.update(self._task, completed=done, total=total, description=name)

@@ -14,8 +14,9 @@ from ksmcode.cli.app import app
 
 agree_app = typer.Typer(
     help="Agreement between sources (roles, informants…) or between coders.",
-    no_args_is_help=True, rich_markup_mode="rich",
-)  # fmt: skip
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+)
 app.add_typer(agree_app, name="agree")
 
 
@@ -42,13 +43,16 @@ def sources(
     from ksmcode.export.tables import write_table
 
     coding = load_coding(out or load_project().out)
-    result = source_agreement(coding.segments, coding.units, codes=coding.code_ids, by=by,
-                              min_segments=min_segments)  # fmt: skip
+    result = source_agreement(
+        coding.segments, coding.units, codes=coding.code_ids, by=by, min_segments=min_segments
+    )
     show_frame(result.stances, title=f"Stances by {by}")
     if sys.stdout.isatty():
         show_frame(result.pairwise, title="Share of codes with the same stance")
-    err.print(f"Krippendorff's alpha {result.alpha:.3f}, Gwet's AC1 {result.ac1:.3f} "
-              f"({by} as coders, codes as units). {result.note}".rstrip())  # fmt: skip
+    err.print(
+        f"Krippendorff's alpha {result.alpha:.3f}, Gwet's AC1 {result.ac1:.3f} "
+        f"({by} as coders, codes as units). {result.note}".rstrip()
+    )
     if output:
         write_table(result.stances, output)
 
@@ -98,15 +102,16 @@ def coders(
     """Percent agreement, Cohen's kappa, Krippendorff's alpha and Gwet's AC1 per code.
 
     Example: [bold]ksmcode agree coders --coding ani.csv --reference ani --disagreements d.xlsx[/]
-    """  # fmt: skip
+    """
     from ksmcode.analysis import coder_agreement, collect_codings, disagreements
     from ksmcode.analysis.frame import load_coding
     from ksmcode.config import load_project
     from ksmcode.export.tables import write_table
 
     run = load_coding(out or load_project().out)
-    codings = collect_codings(coding, run.units, codes=run.code_ids,
-                              segments=run.segments if auto else None)  # fmt: skip
+    codings = collect_codings(
+        coding, run.units, codes=run.code_ids, segments=run.segments if auto else None
+    )
     result = coder_agreement(codings, codes=run.code_ids, reference=reference)
     table = result.summary()
     show_frame(table, title=f"Agreement of {', '.join(result.coders)}")

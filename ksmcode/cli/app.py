@@ -21,9 +21,10 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 codebook_app = typer.Typer(
-    help="Check, show, import and export codebooks.", no_args_is_help=True,
+    help="Check, show, import and export codebooks.",
+    no_args_is_help=True,
     rich_markup_mode="rich",
-)  # fmt: skip
+)
 app.add_typer(codebook_app, name="codebook")
 
 
@@ -55,7 +56,7 @@ from ksmcode.cli import agree as _agree  # noqa: E402, F401
 from ksmcode.cli import code as _code  # noqa: E402, F401
 from ksmcode.cli import codebook as _codebook  # noqa: E402, F401
 from ksmcode.cli import matrix as _matrix  # noqa: E402, F401
-from ksmcode.cli import triangulate as _triangulate  # noqa: E402, F401
 from ksmcode.cli import refiqda as _refiqda  # noqa: E402
+from ksmcode.cli import triangulate as _triangulate  # noqa: E402, F401
 
 _refiqda.register(app, codebook_app)

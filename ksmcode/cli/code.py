@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -20,20 +20,33 @@ def code(
     codebook: CodebookOpt = None,
     out: OutDir = None,
     unit: Annotated[
-        Optional[str],
-        typer.Option(help="Unit of analysis: turn, paragraph or sentence.",
-                     rich_help_panel=MATCHING, show_default=False),
-    ] = None,  # fmt: skip
+        str | None,
+        typer.Option(
+            help="Unit of analysis: turn, paragraph or sentence.",
+            rich_help_panel=MATCHING,
+            show_default=False,
+        ),
+    ] = None,
     language: Annotated[
-        Optional[str],
-        typer.Option("--language", "-l", help="Language of documents that do not declare one "
-                     "(id or en).", rich_help_panel=INPUT, show_default=False),
-    ] = None,  # fmt: skip
+        str | None,
+        typer.Option(
+            "--language",
+            "-l",
+            help="Language of documents that do not declare one (id or en).",
+            rich_help_panel=INPUT,
+            show_default=False,
+        ),
+    ] = None,
     interviewer: Annotated[
-        Optional[list[str]],
-        typer.Option("--interviewer", "-i", help="Speaker label of the interviewer (repeatable); "
-                     "their turns are never coded.", rich_help_panel=INPUT, show_default=False),
-    ] = None,  # fmt: skip
+        list[str] | None,
+        typer.Option(
+            "--interviewer",
+            "-i",
+            help="Speaker label of the interviewer (repeatable); their turns are never coded.",
+            rich_help_panel=INPUT,
+            show_default=False,
+        ),
+    ] = None,
     fmt: Format = None,
     jobs: Annotated[
         int, typer.Option("--jobs", "-j", min=1, help="Processes to use.", rich_help_panel=MATCHING)
@@ -48,9 +61,16 @@ def code(
     from ksmcode.workflow import CodeRequest, code_study
 
     request = CodeRequest.resolve(
-        Path("."), transcripts=transcripts, codebook=codebook, out=out, unit=unit,
-        language=language, interviewer=interviewer, fmt=fmt, jobs=jobs,
-    )  # fmt: skip
+        Path("."),
+        transcripts=transcripts,
+        codebook=codebook,
+        out=out,
+        unit=unit,
+        language=language,
+        interviewer=interviewer,
+        fmt=fmt,
+        jobs=jobs,
+    )
     with DocumentProgress("Coding") as progress:
         summary = code_study(request, on_progress=progress.update)
     for message in summary.warnings:

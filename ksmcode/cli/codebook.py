@@ -48,8 +48,17 @@ def show(path: CodebookPath) -> None:
     codebook = load_codebook(path)
     table = Table(title=f"{codebook.name} (version {codebook.version})", header_style="bold")
     for column in ("code", "family", "label (id)", "label (en)", "keywords", "patterns", "near"):
-        table.add_column(column, justify="right" if column in ("keywords", "patterns", "near") else "left")
+        table.add_column(
+            column, justify="right" if column in ("keywords", "patterns", "near") else "left"
+        )
     for c in codebook.codes:
-        table.add_row(c.id, c.family, c.labels.get("id", ""), c.labels.get("en", ""),
-                      str(len(c.keywords)), str(len(c.patterns)), str(len(c.near)))  # fmt: skip
+        table.add_row(
+            c.id,
+            c.family,
+            c.labels.get("id", ""),
+            c.labels.get("en", ""),
+            str(len(c.keywords)),
+            str(len(c.patterns)),
+            str(len(c.near)),
+        )
     out.print(table)

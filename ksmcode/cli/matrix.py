@@ -59,7 +59,7 @@ def matrix(
     """Count coded segments per code (and family) for each value of an attribute.
 
     Example: [bold]ksmcode matrix --by role --measure share --output matrix.xlsx[/]
-    """  # fmt: skip
+    """
     from ksmcode.analysis import coding_matrix
     from ksmcode.analysis import cooccurrence as code_cooccurrence
     from ksmcode.analysis.frame import load_coding
@@ -73,14 +73,21 @@ def matrix(
                 "use count or jaccard with --cooccurrence", param_hint="--measure"
             )
         mode = "exclude" if negated is Negated.exclude else "include"
-        table = code_cooccurrence(coding.segments, codes=coding.code_ids, measure=measure.value,
-                                  negated=mode)  # fmt: skip
+        table = code_cooccurrence(
+            coding.segments, codes=coding.code_ids, measure=measure.value, negated=mode
+        )
     else:
         if measure is Measure.jaccard:
             raise typer.BadParameter("jaccard needs --cooccurrence", param_hint="--measure")
-        table = coding_matrix(coding.segments, coding.units, by, codes=coding.code_ids,
-                              families=coding.families, measure=measure.value,
-                              negated=negated.value)  # fmt: skip
+        table = coding_matrix(
+            coding.segments,
+            coding.units,
+            by,
+            codes=coding.code_ids,
+            families=coding.families,
+            measure=measure.value,
+            negated=negated.value,
+        )
     show_frame(table, title="Code co-occurrence" if cooccurrence else f"Codes by {by}")
     if output:
         write_table(table, output)

@@ -24,10 +24,13 @@ class CodebookFormat(str, Enum):
 
 OffsetsOpt = Annotated[
     Offsets,
-    typer.Option("--offsets", help="Selection positions: codepoint (REFI-QDA spec) or utf16 "
-                 "(NVivo; differs only for emoji and other non-BMP characters).",
-                 rich_help_panel=OUTPUT),
-]  # fmt: skip
+    typer.Option(
+        "--offsets",
+        help="Selection positions: codepoint (REFI-QDA spec) or utf16 "
+        "(NVivo; differs only for emoji and other non-BMP characters).",
+        rich_help_panel=OUTPUT,
+    ),
+]
 Force = Annotated[bool, typer.Option("--force", help="Overwrite an existing output file.")]
 
 
@@ -127,8 +130,10 @@ def codebook_import_cmd(
     skeleton = codebook_from_qdc(path, language=language)
     written = write_codebook_skeleton(skeleton, out)
     warn(f"{len(skeleton['codes'])} codes have no keywords yet; fill them in {written}")
-    err.print(f"[green]Wrote[/] {written}: {len(skeleton['codes'])} codes in "
-              f"{len(skeleton['families'])} families")  # fmt: skip
+    err.print(
+        f"[green]Wrote[/] {written}: {len(skeleton['codes'])} codes in "
+        f"{len(skeleton['families'])} families"
+    )
 
 
 def register(
@@ -137,8 +142,9 @@ def register(
     """Add the REFI-QDA commands; creates the ``export`` group unless one is passed in.
     Returns the export group."""
     if export_app is None:
-        export_app = typer.Typer(help="Export codings for other software.", no_args_is_help=True,
-                                 rich_markup_mode="rich")  # fmt: skip
+        export_app = typer.Typer(
+            help="Export codings for other software.", no_args_is_help=True, rich_markup_mode="rich"
+        )
         app.add_typer(export_app, name="export")
     export_app.command("qdpx")(handle_errors(export_qdpx_cmd))
     codebook_app.command("export")(handle_errors(codebook_export_cmd))

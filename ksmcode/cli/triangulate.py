@@ -61,7 +61,7 @@ def triangulate(
     """Triangulate sources: per code, the groups and methods that affirm or negate it.
 
     Example: [bold]ksmcode triangulate --by role --min-groups 2 --exemplars quotes.xlsx[/]
-    """  # fmt: skip
+    """
     from ksmcode.analysis import exemplars, status_legend
     from ksmcode.analysis import triangulate as triangulate_codes
     from ksmcode.analysis.frame import load_coding
@@ -73,9 +73,16 @@ def triangulate(
         show_frame(rules, title="Triangulation status")
         return
     coding = load_coding(out or load_project().out)
-    table = triangulate_codes(coding.segments, codes=coding.code_ids, families=coding.families,
-                              by=by, methods_column=methods_column or None, min_groups=min_groups,
-                              min_methods=min_methods, min_segments=min_segments)  # fmt: skip
+    table = triangulate_codes(
+        coding.segments,
+        codes=coding.code_ids,
+        families=coding.families,
+        by=by,
+        methods_column=methods_column or None,
+        min_groups=min_groups,
+        min_methods=min_methods,
+        min_segments=min_segments,
+    )
     show_frame(table, title=f"Triangulation by {by}")
     if sys.stdout.isatty():
         show_frame(rules, title="Status rules")

@@ -21,8 +21,21 @@ from ksmcode.codebook.schema import (
 from ksmcode.codebook.yamlread import LineDict, line_of, read_yaml
 from ksmcode.errors import CodebookError, Problem
 
-PATTERN_VALUE_OPS = {"IN", "NOT_IN", "REGEX", "FUZZY", "INTERSECTS", "IS_SUBSET", "IS_SUPERSET",
-                     "==", "!=", ">=", "<=", ">", "<"}  # fmt: skip
+PATTERN_VALUE_OPS = {
+    "IN",
+    "NOT_IN",
+    "REGEX",
+    "FUZZY",
+    "INTERSECTS",
+    "IS_SUBSET",
+    "IS_SUPERSET",
+    "==",
+    "!=",
+    ">=",
+    "<=",
+    ">",
+    "<",
+}
 PATTERN_OPS = {"!", "?", "+", "*"}
 
 
@@ -66,7 +79,9 @@ def parse_codebook(text: str, path: str | Path = "<codebook>") -> Codebook:
         spec = CodebookSpec.model_validate(root)
     except ValidationError as exc:
         problems = [_pydantic_problem(err, root, path) for err in exc.errors()]
-        raise CodebookError(f"{path}: the codebook has {len(problems)} problem(s).", problems) from None
+        raise CodebookError(
+            f"{path}: the codebook has {len(problems)} problem(s).", problems
+        ) from None
     return _Builder(spec, root, path).build()
 
 
@@ -192,9 +207,7 @@ class _Builder:
 
     def build(self) -> Codebook:
         spec = self.spec
-        families = tuple(
-            Family(f.id, dict(f.label), f.description, f.color) for f in spec.families
-        )
+        families = tuple(Family(f.id, dict(f.label), f.description, f.color) for f in spec.families)
         family_ids = [f.id for f in families]
         seen: dict[str, int] = {}
         code_ids = [c.id for c in spec.codes]
@@ -202,7 +215,9 @@ class _Builder:
         for i, c in enumerate(spec.codes):
             if c.id in seen:
                 self.problem(
-                    f"duplicate code id (first defined as code #{seen[c.id] + 1})", ("codes", i, "id"), c.id
+                    f"duplicate code id (first defined as code #{seen[c.id] + 1})",
+                    ("codes", i, "id"),
+                    c.id,
                 )
             seen.setdefault(c.id, i)
             family = self._family(c, i, family_ids, code_ids)
@@ -214,15 +229,23 @@ class _Builder:
                     self.problem(f"yield_to names {what}", ("codes", i, "yield_to", j), c.id, hint)
             codes.append(
                 Code(
-                    id=c.id, family=family or "", parent=c.parent, labels=dict(c.label),
-                    definition=c.definition, inclusion=c.inclusion, exclusion=c.exclusion,
-                    example=c.example, color=c.color,
+                    id=c.id,
+                    family=family or "",
+                    parent=c.parent,
+                    labels=dict(c.label),
+                    definition=c.definition,
+                    inclusion=c.inclusion,
+                    exclusion=c.exclusion,
+                    example=c.example,
+                    color=c.color,
                     keywords=self.terms(c, "keywords", i, c.keywords),
-                    patterns=self.patterns(c, i), near=self.near(c, i),
+                    patterns=self.patterns(c, i),
+                    near=self.near(c, i),
                     exclude=self.terms(c, "exclude", i, c.exclude),
-                    when_negated=c.when_negated, yield_to=tuple(c.yield_to),
+                    when_negated=c.when_negated,
+                    yield_to=tuple(c.yield_to),
                     line=line_of(self.root, ("codes", i)),
-                )  # fmt: skip
+                )
             )
         self._warn_shared_keywords(codes)
         if self.problems:
@@ -233,10 +256,15 @@ class _Builder:
             families = tuple(Family(fid) for fid in dict.fromkeys(c.family for c in codes))
         info = spec.codebook
         return Codebook(
-            name=info.name, version=info.version, languages=tuple(info.languages),
-            families=families, codes=tuple(codes), description=info.description,
-            protect=tuple(w.lower() for w in info.protect), warnings=tuple(self.warnings),
-        )  # fmt: skip
+            name=info.name,
+            version=info.version,
+            languages=tuple(info.languages),
+            families=families,
+            codes=tuple(codes),
+            description=info.description,
+            protect=tuple(w.lower() for w in info.protect),
+            warnings=tuple(self.warnings),
+        )
 
     def _family(self, c: CodeSpec, i: int, family_ids: list[str], code_ids: list[str]):
         if c.parent is not None and c.parent not in code_ids:
@@ -306,4 +334,3 @@ def _pattern_problems(tokens: list[dict[str, Any]], language: str | None) -> lis
             else:
                 problems.append(f"token {k + 1}: unknown token attribute {attr!r}")
     return problems
-

@@ -13,14 +13,47 @@ COLOR_PATTERN = r"^#([0-9A-Fa-f]{6}|[0-9A-Fa-f]{3})$"
 # Token attributes a blank spaCy pipeline (tokenizer + our normaliser) can provide. LEMMA is only
 # set for English (lookup lemmatizer); POS, TAG, DEP, MORPH and ENT_TYPE need a trained pipeline.
 TOKEN_ATTRS_ANY = {
-    "ORTH", "TEXT", "LOWER", "NORM", "LENGTH", "SHAPE", "PREFIX", "SUFFIX",
-    "IS_ALPHA", "IS_ASCII", "IS_DIGIT", "IS_LOWER", "IS_UPPER", "IS_TITLE", "IS_PUNCT",
-    "IS_SPACE", "IS_STOP", "IS_BRACKET", "IS_QUOTE", "IS_LEFT_PUNCT", "IS_RIGHT_PUNCT",
-    "IS_CURRENCY", "LIKE_NUM", "LIKE_URL", "LIKE_EMAIL", "OP",
-}  # fmt: skip
+    "ORTH",
+    "TEXT",
+    "LOWER",
+    "NORM",
+    "LENGTH",
+    "SHAPE",
+    "PREFIX",
+    "SUFFIX",
+    "IS_ALPHA",
+    "IS_ASCII",
+    "IS_DIGIT",
+    "IS_LOWER",
+    "IS_UPPER",
+    "IS_TITLE",
+    "IS_PUNCT",
+    "IS_SPACE",
+    "IS_STOP",
+    "IS_BRACKET",
+    "IS_QUOTE",
+    "IS_LEFT_PUNCT",
+    "IS_RIGHT_PUNCT",
+    "IS_CURRENCY",
+    "LIKE_NUM",
+    "LIKE_URL",
+    "LIKE_EMAIL",
+    "OP",
+}
 TOKEN_ATTRS_BY_LANGUAGE = {"id": TOKEN_ATTRS_ANY, "en": TOKEN_ATTRS_ANY | {"LEMMA"}}
-NEEDS_TRAINED = {"POS", "TAG", "DEP", "MORPH", "ENT_TYPE", "ENT_IOB", "ENT_ID", "SENT_START",
-                 "IS_SENT_START", "HEAD", "LEMMA"}  # fmt: skip
+NEEDS_TRAINED = {
+    "POS",
+    "TAG",
+    "DEP",
+    "MORPH",
+    "ENT_TYPE",
+    "ENT_IOB",
+    "ENT_ID",
+    "SENT_START",
+    "IS_SENT_START",
+    "HEAD",
+    "LEMMA",
+}
 
 Terms = list[str]
 PerLanguage = dict[str, Any]

@@ -63,18 +63,23 @@ def run_record(result: CodingResult, coding: Coding, summary: RunSummary, fmt: s
         "ksmcode": __version__,
         "transcripts": str(result.corpus.root),
         "codebook": {
-            "name": codebook.name, "version": codebook.version, "path": codebook.path,
-            "sha256": codebook.sha256, "codes": list(coding.code_ids),
+            "name": codebook.name,
+            "version": codebook.version,
+            "path": codebook.path,
+            "sha256": codebook.sha256,
+            "codes": list(coding.code_ids),
             "families": coding.families,
-        },  # fmt: skip
+        },
         "inputs": inputs,
         "options": {**result.options, "format": fmt},
         "counts": {
-            "documents": summary.documents, "units": summary.units,
-            "coded_units": summary.coded_units, "matches": summary.matches,
+            "documents": summary.documents,
+            "units": summary.units,
+            "coded_units": summary.coded_units,
+            "matches": summary.matches,
             "negated_matches": summary.negated_matches,
             "segments_per_code": {c: int(per_code.get(c, 0)) for c in coding.code_ids},
-        },  # fmt: skip
+        },
         "warnings": list(summary.warnings),
     }
 
@@ -88,7 +93,9 @@ def check_output_folder(out_dir: str | Path) -> Path:
     return out
 
 
-def write_coding(result: CodingResult, coding: Coding, out_dir: str | Path, fmt: str = "csv") -> RunSummary:
+def write_coding(
+    result: CodingResult, coding: Coding, out_dir: str | Path, fmt: str = "csv"
+) -> RunSummary:
     """Write segments, units and evidence tables and run.json into ``out_dir``.
 
     Every file is written to a temporary name first, so a failure leaves earlier outputs intact.

@@ -52,8 +52,9 @@ class Engine:
         lang = self.language(document.meta.language or "id")
         coded = [s for s in segments if not s.is_interviewer]
         texts = (document.text[s.start : s.end] for s in coded)
+        docs = lang.rules.nlp.pipe(texts, batch_size=BATCH_SIZE)
         matches: list[Match] = []
-        for segment, doc in zip(coded, lang.rules.nlp.pipe(texts, batch_size=BATCH_SIZE)):
+        for segment, doc in zip(coded, docs, strict=True):
             matches.extend(self._code_segment(document, segment, doc, lang))
         return matches
 
@@ -75,22 +76,30 @@ class Engine:
             char_end = segment.start + span.end_char
             out.append(
                 Match(
-                    document.id, segment.index, ref.code, char_start, char_end,
-                    document.text[char_start:char_end], ref.kind, ref.term,
-                    negation.negated, negation.cue,
-                )  # fmt: skip
+                    document.id,
+                    segment.index,
+                    ref.code,
+                    char_start,
+                    char_end,
+                    document.text[char_start:char_end],
+                    ref.kind,
+                    ref.term,
+                    negation.negated,
+                    negation.cue,
+                )
             )
         return self._apply_yield(out) if self._yield_to else out
 
     def _apply_yield(self, matches: list[Match]) -> list[Match]:
         """Drop evidence of a code that overlaps evidence of a code it yields to."""
         return [
-            m for m in matches
+            m
+            for m in matches
             if not any(
                 o.code in self._yield_to.get(m.code, ()) and o.start < m.end and m.start < o.end
                 for o in matches
             )
-        ]  # fmt: skip
+        ]
 
 
 def _without_nested(hits: list[Hit]) -> list[Hit]:

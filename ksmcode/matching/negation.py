@@ -16,26 +16,97 @@ POST_WINDOW = 3
 
 # Normalised forms: colloquial spellings map to these before comparison (nggak -> tidak).
 CUES = {
-    "id": ["tidak", "tak", "belum", "bukan", "tanpa", "kurang", "minim", "tiada", "jangan",
-           "nihil", "absen", "gagal", "batal"],
-    "en": ["not", "n't", "no", "never", "without", "lack", "lacking", "none", "nobody",
-           "nothing", "neither", "nor", "cannot", "absence", "absent", "fail", "insufficient",
-           "inadequate"],
-}  # fmt: skip
+    "id": [
+        "tidak",
+        "tak",
+        "belum",
+        "bukan",
+        "tanpa",
+        "kurang",
+        "minim",
+        "tiada",
+        "jangan",
+        "nihil",
+        "absen",
+        "gagal",
+        "batal",
+    ],
+    "en": [
+        "not",
+        "n't",
+        "no",
+        "never",
+        "without",
+        "lack",
+        "lacking",
+        "none",
+        "nobody",
+        "nothing",
+        "neither",
+        "nor",
+        "cannot",
+        "absence",
+        "absent",
+        "fail",
+        "insufficient",
+        "inadequate",
+    ],
+}
 # Cues that only look forward ("tanpa pelatihan", "without a budget").
 PRE_ONLY = {"tanpa", "without", "absence", "nobody", "no", "never", "neither"}
 PSEUDO = {
-    "id": ["tidak hanya", "tak hanya", "bukan hanya", "tidak cuma", "bukan cuma",
-           "tidak sekadar", "bukan sekadar", "tidak saja", "tidak bisa pungkir",
-           "tidak dapat pungkir", "tak bisa pungkir", "tidak sedikit", "kurang lebih",
-           "tidak lupa", "tidak ada masalah", "tidak masalah", "tidak apa"],
-    "en": ["not only", "not just", "no doubt", "not limited to", "no longer only",
-           "never mind", "not a problem", "no problem"],
-}  # fmt: skip
+    "id": [
+        "tidak hanya",
+        "tak hanya",
+        "bukan hanya",
+        "tidak cuma",
+        "bukan cuma",
+        "tidak sekadar",
+        "bukan sekadar",
+        "tidak saja",
+        "tidak bisa pungkir",
+        "tidak dapat pungkir",
+        "tak bisa pungkir",
+        "tidak sedikit",
+        "kurang lebih",
+        "tidak lupa",
+        "tidak ada masalah",
+        "tidak masalah",
+        "tidak apa",
+    ],
+    "en": [
+        "not only",
+        "not just",
+        "no doubt",
+        "not limited to",
+        "no longer only",
+        "never mind",
+        "not a problem",
+        "no problem",
+    ],
+}
 BOUNDARIES = {
-    ".", ",", ";", "!", "?", ":", "tapi", "tetapi", "namun", "melainkan", "sedangkan", "padahal",
-    "walaupun", "meskipun", "but", "however", "although", "though", "whereas", "yet",
-}  # fmt: skip
+    ".",
+    ",",
+    ";",
+    "!",
+    "?",
+    ":",
+    "tapi",
+    "tetapi",
+    "namun",
+    "melainkan",
+    "sedangkan",
+    "padahal",
+    "walaupun",
+    "meskipun",
+    "but",
+    "however",
+    "although",
+    "though",
+    "whereas",
+    "yet",
+}
 
 
 @dataclass(frozen=True)
@@ -70,7 +141,7 @@ class NegationScope:
             if norms[i] in self.boundaries:
                 break
             cue = norms[i]
-            if cue in self.cues and cue not in self.pre_only:
-                if not self._pseudo_covering(norms, i):
-                    return Negation(True, cue)
+            post_cue = cue in self.cues and cue not in self.pre_only
+            if post_cue and not self._pseudo_covering(norms, i):
+                return Negation(True, cue)
         return Negation(False)

@@ -58,8 +58,12 @@ class CompiledRules:
                     self.by_tokens.add(key, [list(pattern.tokens)])
                 except (MatchPatternError, ValueError) as exc:
                     problems.append(
-                        Problem(f"invalid token pattern: {exc}", codebook.path, pattern.line,
-                                code=code.id)  # fmt: skip
+                        Problem(
+                            f"invalid token pattern: {exc}",
+                            codebook.path,
+                            pattern.line,
+                            code=code.id,
+                        )
                     )
         if problems:
             raise CodebookError("The codebook's token patterns are invalid.", problems)

@@ -70,5 +70,6 @@ def export_run_qdpx(
             f"{len(changed)} transcript(s) changed or were added since the run in {out_dir} "
             f"({', '.join(changed[:5])}); run 'ksmcode code' again"
         )
-    return export_qdpx(corpus, codebook, coding.segments, path, offsets=offsets,
-                       project_name=project_name)  # fmt: skip
+    return export_qdpx(
+        corpus, codebook, coding.segments, path, offsets=offsets, project_name=project_name
+    )

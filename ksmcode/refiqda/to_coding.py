@@ -17,8 +17,14 @@ from ksmcode.refiqda.guids import code_guid, source_guid
 from ksmcode.refiqda.read_project import QdpxProject, QdpxSource
 
 CODING_COLUMNS = ("document", "start", "end", "code", "negated", "coder")
-CODING_DTYPES = {"document": "str", "start": "int64", "end": "int64", "code": "str",
-                 "negated": "bool", "coder": "str"}  # fmt: skip
+CODING_DTYPES = {
+    "document": "str",
+    "start": "int64",
+    "end": "int64",
+    "code": "str",
+    "negated": "bool",
+    "coder": "str",
+}
 CodeTarget = tuple[str, bool] | None  # (ksmcode code id, negated), None = ignore
 
 
