@@ -286,11 +286,12 @@ def collect_codings(
     segments: pd.DataFrame | None = None,
     auto_name: str = "auto",
 ) -> dict[str, pd.DataFrame]:
-    """Read, split by coder and align every coding table; add the automatic coding as
+    """Read, split by coder and align every coding table (.csv, .xlsx, or a REFI-QDA .qdpx
+    project from NVivo, ATLAS.ti, MAXQDA, QualCoder…); add the automatic coding as
     ``auto_name`` when ``segments`` is given. Coder names must be unique across files."""
     codings: dict[str, pd.DataFrame] = {}
     for path in paths:
-        table = read_coding(path, codes=codes, units=units)
+        table = _read_any(path, codes=codes, units=units)
         for coder, part in split_coders(table).items():
             if coder in codings or (segments is not None and coder == auto_name):
                 raise AnalysisError(
@@ -300,3 +301,28 @@ def collect_codings(
     if segments is not None:
         codings[auto_name] = coding_from_segments(segments, units, codes)
     return codings
+
+
+def _read_any(path: str | Path, *, codes: Sequence[str], units: pd.DataFrame) -> pd.DataFrame:
+    """A coding table from a .csv/.xlsx file or from the selections of a .qdpx project."""
+    if Path(path).suffix.lower() != ".qdpx":
+        return read_coding(path, codes=codes, units=units)
+    from ksmcode.refiqda import qdpx_to_coding, read_qdpx
+
+    spans = qdpx_to_coding(read_qdpx(path), units)
+    table = pd.DataFrame(
+        {
+            "document": spans["document"].astype(str),
+            "code": spans["code"].astype(str),
+            "segment_id": "",
+            "start": spans["start"].astype("Int64"),
+            "end": spans["end"].astype("Int64"),
+            "quote": "",
+            "negated": spans["negated"].astype(bool),
+            "coder": spans["coder"].astype(str).replace("", Path(path).stem),
+            "line": range(1, len(spans) + 1),
+        },
+        columns=COLUMNS,
+    )
+    table.attrs.update(path=f"{path} (selection)", negated_known=True)
+    return table

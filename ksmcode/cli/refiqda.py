@@ -63,7 +63,7 @@ def export_qdpx_cmd(
 ) -> None:
     """Export the coding of 'ksmcode code' as a REFI-QDA project for NVivo, ATLAS.ti, MAXQDA...
 
-    Families become code folders; negated codings use '<code> [negated]' sibling codes.
+    Families become code folders; negated codings use '<code> \\[negated]' sibling codes.
 
     Example: [bold]ksmcode export qdpx --coding-dir out/ --out study.qdpx --offsets utf16[/]
     """
@@ -92,7 +92,7 @@ def codebook_export_cmd(
     negated_codes: Annotated[
         bool,
         typer.Option(
-            "--negated-codes", help="Add a '[negated]' sibling to every code for human coders."
+            "--negated-codes", help="Add a '\\[negated]' sibling to every code for human coders."
         ),
     ] = False,
     force: Force = False,

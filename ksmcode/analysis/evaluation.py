@@ -1,0 +1,116 @@
+"""Coding quality: the automatic coding scored against a hand-coded gold standard.
+
+The gold is a human coding table (see ``ksmcode.analysis.codings``), optionally with a split
+table (``document,split``) so that scores on the part used for tuning rules (``dev``) are never
+confused with scores on the held-back part (``test``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from ksmcode.analysis.agreement import AgreementResult, coder_agreement
+from ksmcode.analysis.codings import align_coding, coding_from_segments, read_coding
+from ksmcode.analysis.frame import Coding
+from ksmcode.analysis.matrix import NEGATED_SUFFIX
+from ksmcode.errors import AnalysisError
+from ksmcode.export.tables import read_table
+
+SUMMARY_COLUMNS = ["units", "precision", "recall", "f1", "macro_f1", "kappa", "alpha", "ac1",
+                   "negation_accuracy"]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """Scores per split part (``all`` plus each part of the split table)."""
+
+    parts: dict[str, AgreementResult]
+    summary: pd.DataFrame  # index: part; SUMMARY_COLUMNS
+
+    def per_code(self, part: str = "all") -> pd.DataFrame:
+        """Precision, recall, F1 and kappa per code for one part."""
+        if part not in self.parts:
+            raise AnalysisError(f"no part '{part}'; parts: {', '.join(self.parts)}")
+        result = self.parts[part]
+        scores = result.reference_scores.loc["auto"]
+        kappa = result.per_code["kappa"].rename("kappa")
+        return scores.join(kappa, how="left")
+
+
+def read_split(path: str | Path) -> dict[str, str]:
+    """Read a ``document,split`` table into {document: part}."""
+    table = read_table(path)
+    missing = {"document", "split"} - set(table.columns)
+    if missing:
+        raise AnalysisError(
+            f"{path}: a split table needs the columns document and split; "
+            f"missing: {', '.join(sorted(missing))}"
+        )
+    return dict(zip(table["document"].astype(str), table["split"].astype(str), strict=True))
+
+
+def evaluate(
+    coding: Coding, gold_path: str | Path, *, split_path: str | Path | None = None
+) -> Evaluation:
+    """Score ``coding`` (from ``load_coding`` or ``coding_frames``) against the gold table.
+
+    Example::
+
+        ev = evaluate(load_coding("out"), "gold/ksm_gold.csv", split_path="gold/split.csv")
+        ev.summary.loc["test", "f1"]
+    """
+    codes = list(coding.code_ids)
+    units = coding.units
+    gold_table = read_coding(gold_path, coder="gold", codes=codes, units=units)
+    gold = align_coding(gold_table, units, codes=codes)
+    auto = coding_from_segments(coding.segments, units, codes)
+    documents = units.set_index("segment_id")["document"].astype(str)
+    parts = {"all": documents.index}
+    if split_path is not None:
+        split = read_split(split_path)
+        unknown = sorted(set(split) - set(documents))
+        if unknown:
+            raise AnalysisError(f"{split_path}: documents not in the coding: {', '.join(unknown)}")
+        for part in dict.fromkeys(split.values()):
+            parts[part] = documents.index[documents.map(split).eq(part)]
+    results, rows = {}, {}
+    for name, index in parts.items():
+        pair = {"gold": gold.loc[index], "auto": auto.loc[index]}
+        result = coder_agreement(pair, codes=codes, reference="gold")
+        results[name] = result
+        rows[name] = _summary_row(result, pair["gold"], pair["auto"], codes)
+    return Evaluation(results, pd.DataFrame.from_dict(rows, orient="index")[SUMMARY_COLUMNS])
+
+
+def _summary_row(result: AgreementResult, gold: pd.DataFrame, auto: pd.DataFrame, codes) -> dict:
+    scores = result.reference_scores.loc["auto"]
+    pooled = result.overall.loc["pooled"]
+    covered = gold[codes].notna().all(axis=1)
+    return {
+        "units": int(covered.sum()),
+        "precision": scores.loc["micro", "precision"],
+        "recall": scores.loc["micro", "recall"],
+        "f1": scores.loc["micro", "f1"],
+        "macro_f1": scores.loc["macro", "f1"],
+        "kappa": pooled["kappa"],
+        "alpha": pooled["alpha"],
+        "ac1": pooled["ac1"],
+        "negation_accuracy": _negation_accuracy(gold[covered], auto[covered], codes),
+    }
+
+
+def _negation_accuracy(gold: pd.DataFrame, auto: pd.DataFrame, codes) -> float:
+    """Among (unit, code) pairs both coders assign, the share with the same negated flag."""
+    agree = total = 0
+    for code in codes:
+        both = (gold[code] == 1) & (auto[code] == 1)
+        neg = f"{code}{NEGATED_SUFFIX}"
+        same = gold.loc[both, neg].fillna(0).astype(int) == auto.loc[both, neg].fillna(0).astype(
+            int
+        )
+        agree += int(same.sum())
+        total += int(both.sum())
+    return agree / total if total else float("nan")

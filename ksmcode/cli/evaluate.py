@@ -1,0 +1,67 @@
+"""``ksmcode evaluate``: score the automatic coding against a hand-coded gold standard."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from ksmcode.cli._options import INPUT, OutDir, OutputFile
+from ksmcode.cli._output import handle_errors, show_frame
+from ksmcode.cli.app import app
+
+
+@app.command()
+@handle_errors
+def evaluate(
+    gold: Annotated[
+        Path,
+        typer.Option(
+            "--gold",
+            "-g",
+            help="Gold coding table (document, code, locator).",
+            rich_help_panel=INPUT,
+            exists=True,
+            dir_okay=False,
+        ),
+    ],
+    *,
+    split: Annotated[
+        Optional[Path],
+        typer.Option(
+            "--split",
+            help="Table document,split (e.g. dev/test): scores per part.",
+            rich_help_panel=INPUT,
+            exists=True,
+            dir_okay=False,
+        ),
+    ] = None,
+    out: OutDir = None,
+    per_code: Annotated[
+        Optional[str],
+        typer.Option(
+            "--per-code",
+            help="Also show per-code scores for this part (all, dev, test…).",
+            show_default=False,
+        ),
+    ] = None,
+    output: OutputFile = None,
+) -> None:
+    """Precision, recall, F1, kappa and negation accuracy of the auto-coding against gold.
+
+    Run 'ksmcode code' first. Tune rules on the dev part only; report the test part.
+
+    Example: [bold]ksmcode evaluate --gold gold/ksm_gold.csv --split gold/split.csv --per-code test[/]
+    """
+    from ksmcode.analysis.evaluation import evaluate as score
+    from ksmcode.analysis.frame import load_coding
+    from ksmcode.config import load_project
+    from ksmcode.export.tables import write_table
+
+    result = score(load_coding(out or load_project().out), gold, split_path=split)
+    show_frame(result.summary, title="Auto-coding against gold (micro averages; pooled kappa)")
+    if per_code:
+        show_frame(result.per_code(per_code), title=f"Per code ({per_code})")
+    if output:
+        write_table(result.per_code(per_code or "all"), output)
