@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -28,7 +28,7 @@ def evaluate(
     ],
     *,
     split: Annotated[
-        Optional[Path],
+        Path | None,
         typer.Option(
             "--split",
             help="Table document,split (e.g. dev/test): scores per part.",
@@ -39,7 +39,7 @@ def evaluate(
     ] = None,
     out: OutDir = None,
     per_code: Annotated[
-        Optional[str],
+        str | None,
         typer.Option(
             "--per-code",
             help="Also show per-code scores for this part (all, dev, test…).",
@@ -52,7 +52,7 @@ def evaluate(
 
     Run 'ksmcode code' first. Tune rules on the dev part only; report the test part.
 
-    Example: [bold]ksmcode evaluate --gold gold/ksm_gold.csv --split gold/split.csv --per-code test[/]
+    Example: [bold]ksmcode evaluate -g gold/ksm_gold.csv --split gold/split.csv --per-code test[/]
     """
     from ksmcode.analysis.evaluation import evaluate as score
     from ksmcode.analysis.frame import load_coding
