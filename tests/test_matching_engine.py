@@ -148,3 +148,23 @@ def test_interviewer_segments_are_never_coded(engine):
         Segment("t.txt", 2, 21, len(text), 1, "Bu Lilis"),
     ]
     assert {m.segment_index for m in engine.code_document(doc, segments)} == {2}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Yang berkurang cuma jadwal pelatihan malam.",
+        "Kekurangannya dibahas waktu pelatihan kemarin.",
+        "Dicek dulu layak atau tidak, pelatihan baru jalan.",
+    ],
+)
+def test_derived_words_and_alternatives_are_not_cues(engine, text):
+    assert ("stage.implementation", False) in found(engine, text)
+    assert ("stage.implementation", True) not in found(engine, text)
+
+
+def test_min_terms_needs_distinct_evidence(engine):
+    assert found(engine, "Pengurus rapat tiap bulan.") == set()
+    assert found(engine, "Pengurus dibantu Dinsos dan kader.") == {
+        ("support.human_resources", False)
+    }

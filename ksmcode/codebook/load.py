@@ -244,6 +244,7 @@ class _Builder:
                     exclude=self.terms(c, "exclude", i, c.exclude),
                     when_negated=c.when_negated,
                     yield_to=tuple(c.yield_to),
+                    min_terms=c.min_terms,
                     line=line_of(self.root, ("codes", i)),
                 )
             )

@@ -68,6 +68,7 @@ class Code:
     exclude: tuple[Keyword, ...] = ()
     when_negated: Literal["keep", "drop"] = "keep"
     yield_to: tuple[str, ...] = ()  # drop evidence that overlaps evidence of these codes
+    min_terms: int = 1  # distinct terms a segment needs before the code is assigned
     line: int | None = None
 
     def label(self, language: str = "en") -> str:

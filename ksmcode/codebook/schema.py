@@ -103,6 +103,7 @@ class CodeSpec(_Strict):
     example: str = ""
     when_negated: Literal["keep", "drop"] = "keep"
     yield_to: list[str] = Field(default_factory=list)
+    min_terms: int = Field(default=1, ge=1, le=10)
     keywords: dict[Literal["id", "en", "any"], Terms] = Field(default_factory=dict)
     patterns: dict[Literal["id", "en", "any"], list[list[dict[str, Any]]]] = Field(
         default_factory=dict

@@ -38,13 +38,14 @@ class Engine:
         self._windows = {r.name: r.window for c in codebook.codes for r in c.near}
         self._drop_negated = {c.id for c in codebook.codes if c.when_negated == "drop"}
         self._yield_to = {c.id: set(c.yield_to) for c in codebook.codes if c.yield_to}
+        self._min_terms = {c.id: c.min_terms for c in codebook.codes if c.min_terms > 1}
 
     def language(self, language: str) -> _Language:
         if language not in self._languages:
             normalise = Normalizer(language, self.codebook.protect)
             nlp = blank_pipeline(language)
             rules = CompiledRules(self.codebook, language, nlp, normalise)
-            self._languages[language] = _Language(rules, NegationScope(language, normalise))
+            self._languages[language] = _Language(rules, NegationScope(language))
         return self._languages[language]
 
     def code_document(self, document: Document, segments: Sequence[Segment]) -> list[Match]:
@@ -59,7 +60,8 @@ class Engine:
         return matches
 
     def _code_segment(self, document: Document, segment: Segment, doc, lang: _Language):
-        norms = set_norms(doc, lang.rules.normalise)
+        set_norms(doc, lang.rules.normalise)
+        lowers = [token.lower_ for token in doc]
         hits = lang.rules(doc)
         candidates = [h for h in hits if h[0].kind in ("keyword", "pattern")]
         candidates += pair_near(hits, self._windows)
@@ -68,7 +70,7 @@ class Engine:
         for ref, start, end in _without_nested(candidates):
             if any(c == ref.code and s < end and start < e for c, s, e in vetoes):
                 continue
-            negation = lang.negation(norms, start, end)
+            negation = lang.negation(lowers, start, end)
             if negation.negated and ref.code in self._drop_negated:
                 continue
             span = doc[start:end]
@@ -88,7 +90,16 @@ class Engine:
                     negation.cue,
                 )
             )
-        return self._apply_yield(out) if self._yield_to else out
+        if self._yield_to:
+            out = self._apply_yield(out)
+        return self._apply_min_terms(out) if self._min_terms else out
+
+    def _apply_min_terms(self, matches: list[Match]) -> list[Match]:
+        """Drop codes whose evidence in the segment has fewer distinct terms than required."""
+        terms: dict[str, set[str]] = {}
+        for m in matches:
+            terms.setdefault(m.code, set()).add(m.term)
+        return [m for m in matches if len(terms[m.code]) >= self._min_terms.get(m.code, 1)]
 
     def _apply_yield(self, matches: list[Match]) -> list[Match]:
         """Drop evidence of a code that overlaps evidence of a code it yields to."""

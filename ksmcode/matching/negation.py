@@ -3,7 +3,8 @@
 A match is negated when a negation cue stands within ``PRE_WINDOW`` tokens before it, or within
 ``POST_WINDOW`` tokens after it (Indonesian often negates after the topic: "terminasinya belum
 ada"), with no clause boundary in between. Pseudo-negations ("tidak hanya", "not only") are not
-cues. Cues are compared on normalised forms, so colloquial spellings (nggak, gak, ndak) count.
+cues. Cues are compared on spelling-normalised words, not on stems: colloquial spellings count
+(nggak, gak, ndak -> tidak) but derived words do not ("berkurang", "kekurangan" are no cues).
 """
 
 from __future__ import annotations
@@ -11,102 +12,36 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from ksmcode.nlp import colloquial_map
+
 PRE_WINDOW = 5
 POST_WINDOW = 3
 
-# Normalised forms: colloquial spellings map to these before comparison (nggak -> tidak).
 CUES = {
-    "id": [
-        "tidak",
-        "tak",
-        "belum",
-        "bukan",
-        "tanpa",
-        "kurang",
-        "minim",
-        "tiada",
-        "jangan",
-        "nihil",
-        "absen",
-        "gagal",
-        "batal",
-    ],
-    "en": [
-        "not",
-        "n't",
-        "no",
-        "never",
-        "without",
-        "lack",
-        "lacking",
-        "none",
-        "nobody",
-        "nothing",
-        "neither",
-        "nor",
-        "cannot",
-        "absence",
-        "absent",
-        "fail",
-        "insufficient",
-        "inadequate",
-    ],
+    "id": set("tidak tak belum bukan tanpa kurang minim tiada jangan nihil".split()),
+    "en": set(
+        "not no never without lack lacking none nobody nothing neither nor cannot absence "
+        "absent insufficient inadequate".split()
+    ),
 }
-# Cues that only look forward ("tanpa pelatihan", "without a budget").
-PRE_ONLY = {"tanpa", "without", "absence", "nobody", "no", "never", "neither"}
+# Cues that only look forward ("tanpa pelatihan", "without a budget", "no funds").
+PRE_ONLY = set("tanpa without absence nobody no never neither".split())
 PSEUDO = {
     "id": [
-        "tidak hanya",
-        "tak hanya",
-        "bukan hanya",
-        "tidak cuma",
-        "bukan cuma",
-        "tidak sekadar",
-        "bukan sekadar",
-        "tidak saja",
-        "tidak bisa pungkir",
-        "tidak dapat pungkir",
-        "tak bisa pungkir",
-        "tidak sedikit",
-        "kurang lebih",
-        "tidak lupa",
-        "tidak ada masalah",
-        "tidak masalah",
-        "tidak apa",
+        "tidak hanya", "tak hanya", "bukan hanya", "tidak cuma", "bukan cuma", "tidak sekadar",
+        "bukan sekadar", "tidak saja", "tidak bisa dipungkiri", "tidak dapat dipungkiri",
+        "tak bisa dipungkiri", "tidak sedikit", "kurang lebih", "tidak lupa", "tidak ada masalah",
+        "tidak masalah", "tidak apa", "atau tidak", "atau belum", "atau bukan",
     ],
     "en": [
-        "not only",
-        "not just",
-        "no doubt",
-        "not limited to",
-        "no longer only",
-        "never mind",
-        "not a problem",
-        "no problem",
+        "not only", "not just", "no doubt", "not limited to", "never mind", "not a problem",
+        "no problem", "or not",
     ],
-}
-BOUNDARIES = {
-    ".",
-    ",",
-    ";",
-    "!",
-    "?",
-    ":",
-    "tapi",
-    "tetapi",
-    "namun",
-    "melainkan",
-    "sedangkan",
-    "padahal",
-    "walaupun",
-    "meskipun",
-    "but",
-    "however",
-    "although",
-    "though",
-    "whereas",
-    "yet",
-}
+}  # fmt: skip
+BOUNDARIES = set(
+    ". , ; ! ? : tapi tetapi namun melainkan sedangkan padahal walaupun meskipun but however "
+    "although though whereas yet".split()
+)
 
 
 @dataclass(frozen=True)
@@ -116,32 +51,38 @@ class Negation:
 
 
 class NegationScope:
-    """Decides whether a token span is negated, given the normalised tokens of its segment."""
+    """Decides whether a token span is negated, given the lower-cased tokens of its segment."""
 
-    def __init__(self, language: str, normalise):
-        self.cues = {normalise(c) for c in CUES[language]} | set(CUES[language])
-        self.pre_only = {normalise(c) for c in PRE_ONLY} | PRE_ONLY
-        self.pseudo = [tuple(normalise(w) for w in p.split()) for p in PSEUDO[language]]
-        self.boundaries = BOUNDARIES
+    def __init__(self, language: str):
+        self.language = language
+        self.cues = CUES[language]
+        self.pseudo = [tuple(map(self.spelling, p.split())) for p in PSEUDO[language]]
+        self.longest_pseudo = max(len(p) for p in self.pseudo)
 
-    def _pseudo_at(self, norms: Sequence[str], i: int) -> bool:
-        return any(tuple(norms[i : i + len(p)]) == p for p in self.pseudo)
+    def spelling(self, lower: str) -> str:
+        """The word a cue is compared with: standard spelling, never a stem."""
+        if self.language == "en":
+            return "not" if lower == "n't" else lower
+        return colloquial_map().get(lower, lower)
 
-    def _pseudo_covering(self, norms: Sequence[str], i: int) -> bool:
-        return any(self._pseudo_at(norms, j) for j in range(max(0, i - 3), i + 1))
+    def _pseudo_covering(self, words: Sequence[str], i: int) -> bool:
+        for j in range(max(0, i - self.longest_pseudo + 1), i + 1):
+            if any(tuple(words[j : j + len(p)]) == p and j + len(p) > i for p in self.pseudo):
+                return True
+        return False
 
-    def __call__(self, norms: Sequence[str], start: int, end: int) -> Negation:
-        """Is the token span ``[start, end)`` negated? ``norms`` are the segment's tokens."""
+    def __call__(self, lowers: Sequence[str], start: int, end: int) -> Negation:
+        """Is the token span ``[start, end)`` negated? ``lowers`` are the segment's tokens."""
+        words = [self.spelling(w) for w in lowers]
         for i in range(start - 1, max(-1, start - 1 - PRE_WINDOW), -1):
-            if norms[i] in self.boundaries:
+            if words[i] in BOUNDARIES:
                 break
-            if norms[i] in self.cues and not self._pseudo_covering(norms, i):
-                return Negation(True, norms[i])
-        for i in range(end, min(len(norms), end + POST_WINDOW)):
-            if norms[i] in self.boundaries:
+            if words[i] in self.cues and not self._pseudo_covering(words, i):
+                return Negation(True, lowers[i])
+        for i in range(end, min(len(words), end + POST_WINDOW)):
+            if words[i] in BOUNDARIES:
                 break
-            cue = norms[i]
-            post_cue = cue in self.cues and cue not in self.pre_only
-            if post_cue and not self._pseudo_covering(norms, i):
-                return Negation(True, cue)
+            if words[i] in self.cues and words[i] not in PRE_ONLY:
+                if not self._pseudo_covering(words, i):
+                    return Negation(True, lowers[i])
         return Negation(False)
