@@ -18,14 +18,13 @@ PRE_WINDOW = 5
 POST_WINDOW = 3
 
 CUES = {
-    "id": set("tidak tak belum bukan tanpa kurang minim tiada jangan nihil".split()),
-    "en": set(
-        "not no never without lack lacking none nobody nothing neither nor cannot absence "
-        "absent insufficient inadequate".split()
-    ),
-}
+    "id": {"tidak", "tak", "belum", "bukan", "tanpa", "kurang", "minim", "tiada", "jangan",
+           "nihil"},
+    "en": {"not", "no", "never", "without", "lack", "lacking", "none", "nobody", "nothing",
+           "neither", "nor", "cannot", "absence", "absent", "insufficient", "inadequate"},
+}  # fmt: skip
 # Cues that only look forward ("tanpa pelatihan", "without a budget", "no funds").
-PRE_ONLY = set("tanpa without absence nobody no never neither".split())
+PRE_ONLY = {"tanpa", "without", "absence", "nobody", "no", "never", "neither"}
 PSEUDO = {
     "id": [
         "tidak hanya", "tak hanya", "bukan hanya", "tidak cuma", "bukan cuma", "tidak sekadar",
@@ -38,10 +37,10 @@ PSEUDO = {
         "no problem", "or not",
     ],
 }  # fmt: skip
-BOUNDARIES = set(
-    ". , ; ! ? : tapi tetapi namun melainkan sedangkan padahal walaupun meskipun but however "
-    "although though whereas yet".split()
-)
+BOUNDARIES = {
+    ".", ",", ";", "!", "?", ":", "tapi", "tetapi", "namun", "melainkan", "sedangkan", "padahal",
+    "walaupun", "meskipun", "but", "however", "although", "though", "whereas", "yet",
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -82,7 +81,7 @@ class NegationScope:
         for i in range(end, min(len(words), end + POST_WINDOW)):
             if words[i] in BOUNDARIES:
                 break
-            if words[i] in self.cues and words[i] not in PRE_ONLY:
-                if not self._pseudo_covering(words, i):
-                    return Negation(True, lowers[i])
+            post_cue = words[i] in self.cues and words[i] not in PRE_ONLY
+            if post_cue and not self._pseudo_covering(words, i):
+                return Negation(True, lowers[i])
         return Negation(False)
