@@ -156,14 +156,19 @@ def coding_frames(result: CodingResult) -> Coding:
     )
 
 
-def load_coding(out_dir: str | Path = "out") -> Coding:
-    """Read the output folder of ``ksmcode code`` back into frames.
+def load_coding(out_dir: str | Path | None = None) -> Coding:
+    """Read the output folder of ``ksmcode code`` back into frames (default: the ``out``
+    folder named by ./ksmcode.yaml, else ``out``).
 
     Example::
 
         coding = load_coding("out")
         coding.units.groupby("role")[list(coding.code_ids)].sum()
     """
+    if out_dir is None:
+        from ksmcode.config import load_project
+
+        out_dir = load_project().out
     out = Path(out_dir)
     run_path = out / "run.json"
     if not run_path.is_file():

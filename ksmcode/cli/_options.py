@@ -29,6 +29,12 @@ CodebookOpt = Annotated[
         show_default=False,
     ),
 ]
+GroupBy = Annotated[
+    str,
+    typer.Option(
+        "--by", "-b", help="Source groups: role, informant, method, document or any attribute."
+    ),
+]
 OutDir = Annotated[
     Path | None,
     typer.Option(

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from ksmcode.cli._options import INPUT, OUTPUT, OutDir, OutputFile
+from ksmcode.cli._options import INPUT, OUTPUT, GroupBy, OutDir, OutputFile
 from ksmcode.cli._output import err, handle_errors, show_frame
 from ksmcode.cli.app import app
 
@@ -25,9 +25,7 @@ app.add_typer(agree_app, name="agree")
 def sources(
     *,
     out: OutDir = None,
-    by: Annotated[
-        str, typer.Option("--by", "-b", help="Source groups: role, informant or any attribute.")
-    ] = "role",
+    by: GroupBy = "role",
     min_segments: Annotated[
         int, typer.Option(min=1, help="Affirmed segments a group needs for 'present'.")
     ] = 1,
@@ -39,10 +37,9 @@ def sources(
     """
     from ksmcode.analysis import source_agreement
     from ksmcode.analysis.frame import load_coding
-    from ksmcode.config import load_project
     from ksmcode.export.tables import write_table
 
-    coding = load_coding(out or load_project().out)
+    coding = load_coding(out)
     result = source_agreement(
         coding.segments, coding.units, codes=coding.code_ids, by=by, min_segments=min_segments
     )
@@ -105,10 +102,9 @@ def coders(
     """
     from ksmcode.analysis import coder_agreement, collect_codings, disagreements
     from ksmcode.analysis.frame import load_coding
-    from ksmcode.config import load_project
     from ksmcode.export.tables import write_table
 
-    run = load_coding(out or load_project().out)
+    run = load_coding(out)
     codings = collect_codings(
         coding, run.units, codes=run.code_ids, segments=run.segments if auto else None
     )

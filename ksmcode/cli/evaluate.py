@@ -56,10 +56,9 @@ def evaluate(
     """
     from ksmcode.analysis.evaluation import evaluate as score
     from ksmcode.analysis.frame import load_coding
-    from ksmcode.config import load_project
     from ksmcode.export.tables import write_table
 
-    result = score(load_coding(out or load_project().out), gold, split_path=split)
+    result = score(load_coding(out), gold, split_path=split)
     show_frame(result.summary, title="Auto-coding against gold (micro averages; pooled kappa)")
     if per_code:
         show_frame(result.per_code(per_code), title=f"Per code ({per_code})")

@@ -63,10 +63,9 @@ def matrix(
     from ksmcode.analysis import coding_matrix
     from ksmcode.analysis import cooccurrence as code_cooccurrence
     from ksmcode.analysis.frame import load_coding
-    from ksmcode.config import load_project
     from ksmcode.export.tables import write_table
 
-    coding = load_coding(out or load_project().out)
+    coding = load_coding(out)
     if cooccurrence:
         if measure not in (Measure.count, Measure.jaccard):
             raise typer.BadParameter(

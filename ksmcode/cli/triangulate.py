@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from ksmcode.cli._options import OUTPUT, OutDir, OutputFile
+from ksmcode.cli._options import OUTPUT, GroupBy, OutDir, OutputFile
 from ksmcode.cli._output import handle_errors, show_frame
 from ksmcode.cli.app import app
 
@@ -20,9 +20,7 @@ THRESHOLDS = "Thresholds"
 def triangulate(
     *,
     out: OutDir = None,
-    by: Annotated[
-        str, typer.Option("--by", "-b", help="Source groups: role, informant or any attribute.")
-    ] = "role",
+    by: GroupBy = "role",
     methods_column: Annotated[
         str,
         typer.Option(
@@ -65,14 +63,13 @@ def triangulate(
     from ksmcode.analysis import exemplars, status_legend
     from ksmcode.analysis import triangulate as triangulate_codes
     from ksmcode.analysis.frame import load_coding
-    from ksmcode.config import load_project
     from ksmcode.export.tables import write_table
 
     rules = status_legend(min_groups, min_methods)
     if legend:
         show_frame(rules, title="Triangulation status")
         return
-    coding = load_coding(out or load_project().out)
+    coding = load_coding(out)
     table = triangulate_codes(
         coding.segments,
         codes=coding.code_ids,
