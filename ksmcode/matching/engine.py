@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from ksmcode.codebook.model import Codebook
 from ksmcode.matching.negation import NegationScope
 from ksmcode.matching.proximity import Hit, pair_near
-from ksmcode.matching.rules import CompiledRules, set_norms
+from ksmcode.matching.rules import CompiledRules
 from ksmcode.model import Corpus, Document, Match, Segment
 from ksmcode.nlp import Normalizer, blank_pipeline, sentence_splitter
 from ksmcode.segment import segment_document
@@ -60,17 +60,17 @@ class Engine:
         return matches
 
     def _code_segment(self, document: Document, segment: Segment, doc, lang: _Language):
-        set_norms(doc, lang.rules.normalise)
-        lowers = [token.lower_ for token in doc]
-        hits = lang.rules(doc)
+        lowers = lang.rules.prepare(doc)
+        hits = lang.rules(doc, lowers)
         candidates = [h for h in hits if h[0].kind in ("keyword", "pattern")]
         candidates += pair_near(hits, self._windows)
         vetoes = [(h[0].code, h[1], h[2]) for h in hits if h[0].kind == "exclude"]
         out: list[Match] = []
+        words = lang.negation.words(lowers) if candidates else []
         for ref, start, end in _without_nested(candidates):
             if any(c == ref.code and s < end and start < e for c, s, e in vetoes):
                 continue
-            negation = lang.negation(lowers, start, end)
+            negation = lang.negation(lowers, words, start, end)
             if negation.negated and ref.code in self._drop_negated:
                 continue
             span = doc[start:end]

@@ -70,9 +70,13 @@ class NegationScope:
                 return True
         return False
 
-    def __call__(self, lowers: Sequence[str], start: int, end: int) -> Negation:
-        """Is the token span ``[start, end)`` negated? ``lowers`` are the segment's tokens."""
-        words = [self.spelling(w) for w in lowers]
+    def words(self, lowers: Sequence[str]) -> list[str]:
+        """The segment's lower-cased tokens in the spelling cues are compared with."""
+        return [self.spelling(w) for w in lowers]
+
+    def __call__(self, lowers: Sequence[str], words: Sequence[str], start: int, end: int):
+        """Is the token span ``[start, end)`` negated? ``lowers`` are the segment's lower-cased
+        tokens, ``words`` the same from ``self.words``."""
         for i in range(start - 1, max(-1, start - 1 - PRE_WINDOW), -1):
             if words[i] in BOUNDARIES:
                 break

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from spacy.errors import MatchPatternError
@@ -11,6 +10,7 @@ from spacy.matcher import Matcher, PhraseMatcher
 
 from ksmcode.codebook.model import Codebook, Keyword
 from ksmcode.errors import CodebookError, Problem
+from ksmcode.matching.globs import GlobMatcher
 from ksmcode.nlp import Normalizer
 
 
@@ -28,8 +28,8 @@ class CompiledRules:
     """Every rule of a codebook that applies to one language, as three spaCy matchers.
 
     Keywords compared on normalised forms go to a PhraseMatcher on NORM, exact keywords to a
-    PhraseMatcher on LOWER, and globs and token patterns to a Matcher. Near-rule terms and
-    exclude phrases ride along in the same matchers under their own keys.
+    PhraseMatcher on LOWER, token patterns to a Matcher and globs to a GlobMatcher. Near-rule
+    terms and exclude phrases ride along in the same matchers under their own keys.
     """
 
     def __init__(self, codebook: Codebook, language: str, nlp: Language, normalise: Normalizer):
@@ -37,6 +37,8 @@ class CompiledRules:
         self.by_norm = PhraseMatcher(nlp.vocab, attr="NORM")
         self.by_lower = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.by_tokens = Matcher(nlp.vocab, validate=True)
+        self.by_glob = GlobMatcher()
+        self._prepared: set[int] = set()  # orth ids whose lexeme already has its NORM
         self.refs: dict[int, RuleRef] = {}
         problems: list[Problem] = []
         for code in codebook.codes:
@@ -76,41 +78,36 @@ class CompiledRules:
     def _add_keyword(self, kw: Keyword, ref: RuleRef) -> None:
         key = self._key(ref)
         if kw.mode == "glob":
-            tokens = []
-            for word in kw.text.lower().split():
-                if word.endswith("*"):
-                    tokens.append({"LOWER": {"REGEX": "^" + re.escape(word[:-1])}})
-                else:
-                    tokens.append({"LOWER": word})
-            self.by_tokens.add(key, [tokens])
+            self.by_glob.add(self.nlp.vocab.strings[key], kw.text)
             return
         doc = self.nlp.make_doc(kw.text)
         if kw.mode == "norm":
-            set_norms(doc, self.normalise)
+            self.prepare(doc)
             self.by_norm.add(key, [doc])
         else:
             self.by_lower.add(key, [doc])
 
-    def __call__(self, doc) -> list[tuple[RuleRef, int, int]]:
-        """All rule hits in ``doc`` as (rule, token start, token end)."""
-        hits = []
+    def prepare(self, doc) -> list[str]:
+        """Give each token its normalised form as NORM and return the lower-cased words.
+
+        The form is set on the shared lexeme, so each distinct word is normalised once per run.
+        """
+        lowers = []
+        for token in doc:
+            if token.orth not in self._prepared:
+                token.lex.norm_ = self.normalise(token.text)
+                self._prepared.add(token.orth)
+            lowers.append(token.lower_)
+        return lowers
+
+    def __call__(self, doc, lowers: list[str]) -> list[tuple[RuleRef, int, int]]:
+        """All rule hits in ``doc`` (whose lower-cased words are ``lowers``) as
+        (rule, token start, token end)."""
+        found = self.by_glob(lowers) if len(self.by_glob) else []
         for matcher in (self.by_norm, self.by_lower, self.by_tokens):
             if len(matcher):
-                hits.extend((self.refs[key], start, end) for key, start, end in matcher(doc))
-        return hits
-
-
-def set_norms(doc, normalise: Normalizer) -> list[str]:
-    """Give every token of ``doc`` its normalised form (on the shared lexeme, so each distinct
-    word is normalised once per run) and return the forms."""
-    norms = []
-    for token in doc:
-        lexeme = token.lex
-        wanted = normalise(token.text)
-        if lexeme.norm_ != wanted:
-            lexeme.norm_ = wanted
-        norms.append(wanted)
-    return norms
+                found.extend(matcher(doc))
+        return [(self.refs[key], start, end) for key, start, end in found]
 
 
 def _for(keywords: tuple[Keyword, ...], language: str):
