@@ -61,6 +61,7 @@ class Coding:
     run: dict[str, Any]
     code_ids: tuple[str, ...]
     families: dict[str, str]
+    folder: Path | None = None  # the output folder it was read from, if any
 
 
 def _attribute_names(documents: list[Document]) -> list[str]:
@@ -200,7 +201,7 @@ def load_coding(out_dir: str | Path | None = None) -> Coding:
         for frame in (segments, frames["units"]):
             if column in frame:
                 frame[column] = frame[column].fillna("").astype(str)
-    return Coding(segments, frames["units"], frames["evidence"], run, code_ids, families)
+    return Coding(segments, frames["units"], frames["evidence"], run, code_ids, families, out)
 
 
 def _as_bool(value: Any) -> bool:

@@ -1,0 +1,67 @@
+"""Render a ``StudyReport`` as Markdown a researcher can read and paste into a paper."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from ksmcode.analysis.report import StudyReport
+from ksmcode.export.atomic import write_bytes
+
+
+def markdown_table(frame: pd.DataFrame, *, index: bool = True) -> str:
+    """A GitHub-flavoured Markdown table (pipes in cells escaped)."""
+    flat = frame.reset_index() if index else frame
+    header = [str(c) for c in flat.columns]
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    for row in flat.itertuples(index=False):
+        cells = [_cell(v) for v in row]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def _cell(value: object) -> str:
+    if isinstance(value, float):
+        value = "" if value != value else f"{value:g}"
+    return str(value).replace("|", "\\|").replace("\n", " ")
+
+
+def render_markdown(report: StudyReport) -> str:
+    """The report as one Markdown document."""
+    run = report.run
+    codebook = run.get("codebook", {})
+    counts = run.get("counts", {})
+    tri = report.triangulation
+    status = tri["status"].value_counts()
+    title = f"{codebook.get('name', 'codebook')} (version {codebook.get('version', '?')})"
+    parts = [
+        f"# Coding report: {title}",
+        f"Automatic coding with ksmcode {run.get('ksmcode', '')}, unit of analysis: "
+        f"{run.get('options', {}).get('unit', 'turn')}. {counts.get('documents', '?')} documents, "
+        f"{counts.get('units', '?')} units, {counts.get('coded_units', '?')} coded; "
+        f"codebook sha256 {str(codebook.get('sha256', ''))[:12]}. Every coding below is backed "
+        "by evidence (rule, matched words, offsets) in evidence.csv.",
+        f"## Sources by {report.by}",
+        markdown_table(report.corpus),
+        f"## Triangulation by {report.by}",
+        "Status per code: " + ", ".join(f"{n} {s}" for s, n in status.items()) + ".",
+        markdown_table(
+            tri[["family", "status", "groups_affirming", "groups_negating", "methods_affirming"]]
+        ),
+        "## Exemplar quotes",
+        "The clearest affirmed segment of each code for each supporting group.",
+        markdown_table(report.exemplars[["code", report.by, "segment_id", "text"]], index=False),
+        "## Denials",
+        "Codes whose topic is spoken of as absent or not done (all evidence negated), with the "
+        "shortest such segment.",
+        markdown_table(report.negations) if len(report.negations) else "None.",
+        f"## Coded segments per code and {report.by}",
+        markdown_table(report.matrix),
+    ]
+    return "\n\n".join(parts) + "\n"
+
+
+def write_report(report: StudyReport, path: str | Path) -> Path:
+    """Write the Markdown report atomically."""
+    return write_bytes(path, render_markdown(report).encode("utf-8"))

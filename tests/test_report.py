@@ -1,0 +1,58 @@
+"""`ksmcode report`: the Markdown report of a coded study."""
+
+from __future__ import annotations
+
+import shutil
+
+import pandas as pd
+from typer.testing import CliRunner
+
+from ksmcode.cli import app
+from ksmcode.export.report import markdown_table
+
+runner = CliRunner()
+
+
+def test_markdown_table_escapes_pipes_and_newlines():
+    frame = pd.DataFrame({"code": ["a|b"], "text": ["line one\nline two"], "n": [1.5]})
+    assert markdown_table(frame, index=False) == (
+        "| code | text | n |\n|---|---|---|\n| a\\|b | line one line two | 1.5 |"
+    )
+
+
+def test_report_on_a_coded_study(tmp_path, data):
+    shutil.copytree(data / "cli" / "study", tmp_path / "study")
+    out = tmp_path / "out"
+    coded = runner.invoke(
+        app,
+        [
+            "code",
+            str(tmp_path / "study"),
+            "--codebook",
+            str(data / "codebook" / "valid.yaml"),
+            "--out",
+            str(out),
+        ],
+    )
+    assert coded.exit_code == 0, coded.output
+    result = runner.invoke(app, ["report", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    text = (out / "report.md").read_text()
+    assert text.startswith("# Coding report: Test codebook (version 1.0)")
+    for heading in (
+        "## Sources by role",
+        "## Triangulation by role",
+        "## Exemplar quotes",
+        "## Denials",
+        "## Coded segments per code and role",
+    ):
+        assert heading in text
+    # The partner's "there was never a termination" is reported as a denial.
+    denials = text.split("## Denials")[1].split("##")[0]
+    assert "| stage.termination | partner.txt | partner.txt#2 | partner |" in denials
+
+
+def test_report_without_a_run_is_a_clear_error(tmp_path):
+    result = runner.invoke(app, ["report", "--out", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "no run.json here; run 'ksmcode code" in result.stderr
