@@ -111,6 +111,8 @@ def test_project_file_supplies_defaults(study, monkeypatch):
         ),
         ("empty_file", ["code", "{study}", "--codebook", "{cb}"], "empty.txt"),
         ("bad_front", ["code", "{study}", "--codebook", "{cb}"], "bad.md"),
+        ("binary", ["code", "{study}", "--codebook", "{cb}"], "blob.txt"),
+        ("corrupt_docx", ["code", "{study}", "--codebook", "{cb}"], "broken.docx"),
     ],
 )
 def test_bad_input_is_one_clear_error(study, setup, args, message):
@@ -125,6 +127,10 @@ def test_bad_input_is_one_clear_error(study, setup, args, message):
         (tmp / "study" / "empty.txt").write_text("")
     elif setup == "bad_front":
         (tmp / "study" / "bad.md").write_text("---\nrole: [a\n---\nBu A: halo\n")
+    elif setup == "binary":
+        (tmp / "study" / "blob.txt").write_bytes(b"\x00\x01PK\x03\x04" * 50)
+    elif setup == "corrupt_docx":
+        (tmp / "study" / "broken.docx").write_bytes(b"PK\x03\x04 not really a docx")
     fill = {"tmp": str(tmp), "study": str(tmp / "study"), "cb": str(tmp / "codebook.yaml")}
     result = runner.invoke(app, [a.format(**fill) for a in args])
     assert result.exit_code == 1, result.output
@@ -141,3 +147,10 @@ def test_failed_run_leaves_earlier_outputs_intact(study):
     assert run(study, "--out", str(out)).exit_code == 1
     assert (out / "segments.csv").read_bytes() == before
     assert not [p for p in out.iterdir() if p.name.startswith(".")]
+
+
+def test_unknown_extension_is_skipped_with_a_warning(study):
+    (study / "study" / "notes.pdf").write_bytes(b"%PDF-1.4")
+    result = run(study, "--out", str(study / "out"))
+    assert result.exit_code == 0, result.output
+    assert "notes.pdf" in result.stderr and "Warning" in result.stderr
