@@ -47,9 +47,14 @@ def test_report_on_a_coded_study(tmp_path, data):
         "## Coded segments per code and role",
     ):
         assert heading in text
-    # The partner's "there was never a termination" is reported as a denial.
+    # "Nggak pernah ada terminasi, kita malah dipantau terus" is affirmed overall (continued
+    # monitoring) but denies a formal termination: it is listed as a denial, and both the
+    # organiser and the partner ("there was never a termination") deny termination.
     denials = text.split("## Denials")[1].split("##")[0]
-    assert "| stage.termination | partner.txt | partner.txt#2 | partner |" in denials
+    assert "| stage.termination | ketua.txt | ketua.txt#4 | organiser |" in denials
+    triangulation = text.split("## Triangulation by role")[1].split("##")[0]
+    termination = next(r for r in triangulation.splitlines() if r.startswith("| stage.termination"))
+    assert "| organiser (1); partner (1) |" in termination
 
 
 def test_report_without_a_run_is_a_clear_error(tmp_path):

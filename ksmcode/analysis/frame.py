@@ -4,8 +4,9 @@ Frames (columns in this order; attribute columns are the union of all documents'
 attributes, in first-seen order):
 
 - ``segments``: one row per (segment, code). ID_COLUMNS, ``code``, ``family``, ``negated``
-  (True when every piece of evidence is negated), ``evidence`` (readable summary), ``text``,
-  attributes.
+  (True when every piece of evidence is negated), ``denials`` (how many pieces are negated:
+  "no formal termination, but we are still monitored" is affirmed with one denial),
+  ``evidence`` (readable summary), ``text``, attributes.
 - ``units``: one row per non-interviewer unit, coded or not. ID_COLUMNS, ``text``, attributes,
   one 0/1 column per code in codebook order.
 - ``evidence``: one row per piece of evidence (``Match``).
@@ -126,6 +127,7 @@ def coding_frames(result: CodingResult) -> Coding:
                     code=code,
                     family=families[code],
                     negated=all(m.negated for m in evidence),
+                    denials=sum(m.negated for m in evidence),
                     evidence=describe_evidence(evidence),
                     text=base["text"],
                 )
@@ -145,7 +147,16 @@ def coding_frames(result: CodingResult) -> Coding:
                             m.cue or "",
                         ]
                     )
-    seg_columns = [*ID_COLUMNS, "code", "family", "negated", "evidence", "text", *attributes]
+    seg_columns = [
+        *ID_COLUMNS,
+        "code",
+        "family",
+        "negated",
+        "denials",
+        "evidence",
+        "text",
+        *attributes,
+    ]
     unit_columns = [*ID_COLUMNS, "text", *attributes, *code_ids]
     return Coding(
         segments=pd.DataFrame(segment_rows, columns=seg_columns),

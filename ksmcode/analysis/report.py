@@ -22,7 +22,7 @@ class StudyReport:
     corpus: pd.DataFrame  # per group: documents, units, coded units
     triangulation: pd.DataFrame
     exemplars: pd.DataFrame
-    negations: pd.DataFrame  # one negated quote per code that is ever denied
+    negations: pd.DataFrame  # per denied code: the shortest segment with negated evidence
     matrix: pd.DataFrame
 
 
@@ -44,7 +44,8 @@ def study_report(coding: Coding, *, by: str = "role", max_chars: int = 240) -> S
             documents=("document", "nunique"), units=("segment_id", "size"), coded=("coded", "sum")
         )
     )
-    negated = coding.segments[coding.segments["negated"]]
+    segments = coding.segments
+    negated = segments[pd.to_numeric(segments["denials"], errors="coerce").fillna(0) > 0]
     negations = (
         negated.assign(length=negated["text"].str.len())
         .sort_values(["length", "document", "start"])

@@ -115,8 +115,11 @@ def triangulate(
     A code affirmed by three groups and negated in one segment of a group that also affirms is
     ``convergent``; that group is listed under ``groups_mixed`` for a closer look.
 
+    ``groups_denying`` lists the groups with segments that deny the code in at least one piece of
+    evidence even when the segment is affirmed overall (needs the ``denials`` column).
+
     Returns one row per code (index ``code``, codebook order) with columns family, status,
-    n_groups, groups_affirming, groups_negating, groups_mixed, methods_affirming,
+    n_groups, groups_affirming, groups_negating, groups_mixed, groups_denying, methods_affirming,
     methods_negating, affirmed_segments, negated_segments. Group and method lists read
     ``"name (segments)"`` joined by ``"; "``.
     """
@@ -125,6 +128,7 @@ def triangulate(
         raise AnalysisError("min_groups, min_methods and min_segments must be at least 1")
     stances = stance_table(segments, codes=codes, by=by, min_segments=min_segments)
     methods = _method_counts(segments, codes, methods_column)
+    denying = _denials(segments, codes, by)
     rows = []
     for code in codes:
         mine = stances[stances["code"] == code].set_index("group")
@@ -154,6 +158,7 @@ def triangulate(
                 "groups_affirming": _listing(present["affirmed"]),
                 "groups_negating": _listing(negating["negated"]),
                 "groups_mixed": _listing(mixed["negated"]),
+                "groups_denying": _listing(denying.get(code, pd.Series(dtype=int))),
                 "methods_affirming": _listing(m_aff),
                 "methods_negating": _listing(m_neg),
                 "affirmed_segments": int(mine["affirmed"].sum()),
@@ -161,6 +166,20 @@ def triangulate(
             }
         )
     return pd.DataFrame(rows).set_index("code")
+
+
+def _denials(segments: pd.DataFrame, codes: Sequence[str], by: str) -> dict[str, pd.Series]:
+    """Per code, segments per group with at least one negated piece of evidence, including
+    segments that are affirmed overall ("no formal termination, but still monitored")."""
+    if segments.empty or "denials" not in segments:
+        return {}
+    denied = segments[pd.to_numeric(segments["denials"], errors="coerce").fillna(0) > 0]
+    denied = denied[denied["code"].isin(codes)]
+    groups = group_labels(denied[by])
+    return {
+        code: part.groupby(groups.loc[part.index], sort=False).size()
+        for code, part in denied.groupby("code", sort=False)
+    }
 
 
 def _method_counts(

@@ -47,14 +47,23 @@ def render_markdown(report: StudyReport) -> str:
         f"## Triangulation by {report.by}",
         "Status per code: " + ", ".join(f"{n} {s}" for s, n in status.items()) + ".",
         markdown_table(
-            tri[["family", "status", "groups_affirming", "groups_negating", "methods_affirming"]]
+            tri[
+                [
+                    "family",
+                    "status",
+                    "groups_affirming",
+                    "groups_negating",
+                    "groups_denying",
+                    "methods_affirming",
+                ]
+            ]
         ),
         "## Exemplar quotes",
         "The clearest affirmed segment of each code for each supporting group.",
         markdown_table(report.exemplars[["code", report.by, "segment_id", "text"]], index=False),
         "## Denials",
-        "Codes whose topic is spoken of as absent or not done (all evidence negated), with the "
-        "shortest such segment.",
+        "Codes whose topic is spoken of as absent or not done in at least one piece of evidence "
+        "(e.g. a formal termination that never happened), with the shortest such segment.",
         markdown_table(report.negations) if len(report.negations) else "None.",
         f"## Coded segments per code and {report.by}",
         markdown_table(report.matrix),
