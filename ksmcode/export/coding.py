@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,7 +10,7 @@ from typing import Any
 from ksmcode import __version__
 from ksmcode.analysis.frame import Coding
 from ksmcode.errors import ExportError
-from ksmcode.export.atomic import ensure_writable, write_bytes
+from ksmcode.export.atomic import ensure_writable, file_sha256, write_bytes
 from ksmcode.export.tables import FORMATS, write_table
 from ksmcode.matching.engine import CodingResult
 
@@ -56,7 +55,7 @@ def run_record(result: CodingResult, coding: Coding, summary: RunSummary, fmt: s
     inputs = []
     for coded in result.documents:
         doc = coded.document
-        digest = hashlib.sha256(Path(doc.path).read_bytes()).hexdigest()
+        digest = file_sha256(doc.path)
         inputs.append({"document": doc.id, "sha256": digest, "encoding": doc.encoding})
     per_code = coding.segments.groupby("code").size() if len(coding.segments) else {}
     return {

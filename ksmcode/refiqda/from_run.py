@@ -3,17 +3,13 @@ recorded in its run.json (and refusing when they changed since the run)."""
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 from typing import Any
 
 from ksmcode.errors import ExportError
+from ksmcode.export.atomic import file_sha256
 from ksmcode.refiqda.export_project import export_qdpx
 from ksmcode.refiqda.offsets import OffsetUnit
-
-
-def _digest(path: str | Path) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
 def _recorded(run: dict[str, Any], out_dir: Path) -> tuple[Path, Path]:
@@ -64,7 +60,7 @@ def export_run_qdpx(
         exclude=options.get("exclude", ()),
     )
     recorded = {i["document"]: i.get("sha256") for i in coding.run.get("inputs", [])}
-    changed = [d.id for d in corpus.documents if recorded.get(d.id) != _digest(d.path)]
+    changed = [d.id for d in corpus.documents if recorded.get(d.id) != file_sha256(d.path)]
     if changed:
         raise ExportError(
             f"{len(changed)} transcript(s) changed or were added since the run in {out_dir} "
