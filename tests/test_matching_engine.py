@@ -168,3 +168,9 @@ def test_min_terms_needs_distinct_evidence(engine):
     assert found(engine, "Pengurus dibantu Dinsos dan kader.") == {
         ("support.human_resources", False)
     }
+
+
+def test_proximity_stays_within_a_sentence(engine):
+    assert found(engine, "Alatnya lengkap. Kurang tahu yang lain.") == {
+        ("support.facilities", False)
+    }

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from ksmcode.codebook.model import Codebook
 from ksmcode.matching.negation import NegationScope
-from ksmcode.matching.proximity import Hit, pair_near
+from ksmcode.matching.proximity import Hit, pair_near, sentence_numbers
 from ksmcode.matching.rules import CompiledRules
 from ksmcode.model import Corpus, Document, Match, Segment
 from ksmcode.nlp import Normalizer, blank_pipeline, sentence_splitter
@@ -63,7 +63,7 @@ class Engine:
         lowers = lang.rules.prepare(doc)
         hits = lang.rules(doc, lowers)
         candidates = [h for h in hits if h[0].kind in ("keyword", "pattern")]
-        candidates += pair_near(hits, self._windows)
+        candidates += pair_near(hits, self._windows, sentence_numbers(lowers))
         vetoes = [(h[0].code, h[1], h[2]) for h in hits if h[0].kind == "exclude"]
         out: list[Match] = []
         words = lang.negation.words(lowers) if candidates else []
