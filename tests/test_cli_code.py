@@ -10,6 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from ksmcode.cli import app
+from ksmcode.export.tables import read_table
 
 runner = CliRunner()
 
@@ -67,6 +68,15 @@ def test_other_formats(study, fmt):
     result = run(study, "--out", str(study / fmt), "--format", fmt)
     assert result.exit_code == 0, result.output
     assert (study / fmt / f"units.{fmt}").is_file()
+    if fmt == "xlsx":
+        from openpyxl import load_workbook
+
+        sheet = load_workbook(study / fmt / "segments.xlsx").active
+        assert sheet.freeze_panes == "A2"
+        assert sheet.auto_filter.ref.startswith("A1:")
+        assert 10 < sheet.column_dimensions["N"].width <= 60  # the evidence column
+    frame = read_table(study / fmt / f"segments.{fmt}")
+    assert list(frame.columns[:4]) == ["document", "segment_id", "start", "end"]
 
 
 def test_sentence_units_keep_their_turn(study):
