@@ -25,6 +25,7 @@ from dataclasses import dataclass
 import krippendorff
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
 from ksmcode.analysis.matrix import check_codes, group_labels, require_attribute
 from ksmcode.analysis.triangulation import ABSENT, NEGATED, PRESENT, stance_table
@@ -57,7 +58,7 @@ def percent_agreement(ratings: np.ndarray) -> float:
     return float(np.mean(agree / (per_unit[pairable] * (per_unit[pairable] - 1))))
 
 
-def cohen_kappa(first: Sequence[float], second: Sequence[float]) -> float:
+def cohen_kappa(first: ArrayLike, second: ArrayLike) -> float:
     """Cohen's kappa for two coders over the units both coded; NaN when chance agreement is 1."""
     a, b = np.asarray(first, dtype=float), np.asarray(second, dtype=float)
     both = ~np.isnan(a) & ~np.isnan(b)

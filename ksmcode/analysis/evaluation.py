@@ -35,7 +35,7 @@ class Evaluation:
         if part not in self.parts:
             raise AnalysisError(f"no part '{part}'; parts: {', '.join(self.parts)}")
         result = self.parts[part]
-        scores = result.reference_scores.loc["auto"]
+        scores = _auto_scores(result)
         kappa = result.per_code["kappa"].rename("kappa")
         return scores.join(kappa, how="left")
 
@@ -85,8 +85,15 @@ def evaluate(
     return Evaluation(results, pd.DataFrame.from_dict(rows, orient="index")[SUMMARY_COLUMNS])
 
 
+def _auto_scores(result: AgreementResult) -> pd.DataFrame:
+    """The automatic coding's precision, recall and F1 rows (the result must have a reference)."""
+    if result.reference_scores is None:
+        raise AnalysisError("the agreement result has no reference coder to score 'auto' against")
+    return result.reference_scores.loc["auto"]
+
+
 def _summary_row(result: AgreementResult, gold: pd.DataFrame, auto: pd.DataFrame, codes) -> dict:
-    scores = result.reference_scores.loc["auto"]
+    scores = _auto_scores(result)
     pooled = result.overall.loc["pooled"]
     covered = gold[codes].notna().all(axis=1)
     return {

@@ -8,12 +8,15 @@ from __future__ import annotations
 import functools
 import sys
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import typer
 from rich.console import Console
 
 from ksmcode.errors import KsmcodeError
+
+if TYPE_CHECKING:
+    from rich.progress import Progress, TaskID
 
 err = Console(stderr=True, highlight=False)
 out = Console(highlight=False)
@@ -37,7 +40,7 @@ def handle_errors(func: F) -> F:
             err.print("Interrupted; outputs already written are intact.")
             raise typer.Exit(130) from None
 
-    return wrapper  # type: ignore[return-value]
+    return cast(F, wrapper)
 
 
 class DocumentProgress:
@@ -46,17 +49,16 @@ class DocumentProgress:
 
     def __init__(self, label: str):
         self.label = label
-        self._progress = None
-        self._task = None
+        self._bar: tuple[Progress, TaskID] | None = None
 
     def __enter__(self) -> DocumentProgress:
         return self
 
     def update(self, done: int, total: int, name: str) -> None:
-        if self._progress is None:
+        if self._bar is None:
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-            self._progress = Progress(
+            progress = Progress(
                 TextColumn(self.label),
                 BarColumn(),
                 MofNCompleteColumn(),
@@ -64,13 +66,14 @@ class DocumentProgress:
                 console=err,
                 transient=True,
             )
-            self._progress.start()
-            self._task = self._progress.add_task("", total=total)
-        self._progress.update(self._task, completed=done, total=total, description=name)
+            progress.start()
+            self._bar = (progress, progress.add_task("", total=total))
+        progress, task = self._bar
+        progress.update(task, completed=done, total=total, description=name)
 
     def __exit__(self, *exc_info: object) -> None:
-        if self._progress is not None:
-            self._progress.stop()
+        if self._bar is not None:
+            self._bar[0].stop()
 
 
 def warn(message: str) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from enum import Enum
-from typing import Annotated
+from typing import Annotated, Literal
 
 import typer
 
@@ -13,16 +13,16 @@ from ksmcode.cli.app import app
 
 
 class Measure(str, Enum):
-    count = "count"
-    presence = "presence"
-    share = "share"
-    jaccard = "jaccard"
+    COUNT = "count"
+    PRESENCE = "presence"
+    SHARE = "share"
+    JACCARD = "jaccard"
 
 
 class Negated(str, Enum):
-    separate = "separate"
-    include = "include"
-    exclude = "exclude"
+    SEPARATE = "separate"
+    INCLUDE = "include"
+    EXCLUDE = "exclude"
 
 
 @app.command()
@@ -42,10 +42,10 @@ def matrix(
     measure: Annotated[
         Measure,
         typer.Option(help="count, presence or share of units (jaccard with --cooccurrence)."),
-    ] = Measure.count,
+    ] = Measure.COUNT,
     negated: Annotated[
         Negated, typer.Option(help="Negated codings: separate columns, include or exclude.")
-    ] = Negated.separate,
+    ] = Negated.SEPARATE,
     cooccurrence: Annotated[
         bool,
         typer.Option(
@@ -67,16 +67,16 @@ def matrix(
 
     coding = load_coding(out)
     if cooccurrence:
-        if measure not in (Measure.count, Measure.jaccard):
+        if measure not in (Measure.COUNT, Measure.JACCARD):
             raise typer.BadParameter(
                 "use count or jaccard with --cooccurrence", param_hint="--measure"
             )
-        mode = "exclude" if negated is Negated.exclude else "include"
+        mode: Literal["include", "exclude"] = "exclude" if negated is Negated.EXCLUDE else "include"
         table = code_cooccurrence(
             coding.segments, codes=coding.code_ids, measure=measure.value, negated=mode
         )
     else:
-        if measure is Measure.jaccard:
+        if measure is Measure.JACCARD:
             raise typer.BadParameter("jaccard needs --cooccurrence", param_hint="--measure")
         table = coding_matrix(
             coding.segments,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -17,8 +18,10 @@ from ksmcode.codebook.schema import (
     TOKEN_ATTRS_BY_LANGUAGE,
     CodebookSpec,
     CodeSpec,
+    Language,
+    LanguageKey,
 )
-from ksmcode.codebook.yamlread import LineDict, line_of, read_yaml
+from ksmcode.codebook.yamlread import line_of, read_yaml
 from ksmcode.errors import CodebookError, Problem
 
 PATTERN_VALUE_OPS = {
@@ -155,7 +158,7 @@ def _keyword_problem(term: Any) -> str | None:
 
 
 class _Builder:
-    def __init__(self, spec: CodebookSpec, root: LineDict, path: str | Path):
+    def __init__(self, spec: CodebookSpec, root: dict[Any, Any], path: str | Path):
         self.spec, self.root, self.path = spec, root, path
         self.problems: list[Problem] = []
         self.warnings: list[str] = []
@@ -164,7 +167,7 @@ class _Builder:
         line = line_of(self.root, loc)
         self.problems.append(Problem(message, self.path, line, hint, code))
 
-    def terms(self, spec: CodeSpec, key: str, i: int, block: dict[str, list[str]]):
+    def terms(self, spec: CodeSpec, key: str, i: int, block: Mapping[LanguageKey, list[str]]):
         out: list[Keyword] = []
         for lang, terms in block.items():
             for j, term in enumerate(terms):
@@ -207,7 +210,9 @@ class _Builder:
 
     def build(self) -> Codebook:
         spec = self.spec
-        families = tuple(Family(f.id, dict(f.label), f.description, f.color) for f in spec.families)
+        families = tuple(
+            Family(f.id, dict(f.label.items()), f.description, f.color) for f in spec.families
+        )
         family_ids = [f.id for f in families]
         seen: dict[str, int] = {}
         code_ids = [c.id for c in spec.codes]
@@ -232,7 +237,7 @@ class _Builder:
                     id=c.id,
                     family=family or "",
                     parent=c.parent,
-                    labels=dict(c.label),
+                    labels=dict(c.label.items()),
                     definition=c.definition,
                     inclusion=c.inclusion,
                     exclusion=c.exclusion,
@@ -307,8 +312,8 @@ def _declared_family(codes: list[CodeSpec], i: int) -> str | None:
     return code.id.split(".")[0] if "." in code.id else None
 
 
-def _pattern_problems(tokens: list[dict[str, Any]], language: str | None) -> list[str]:
-    allowed = TOKEN_ATTRS_BY_LANGUAGE.get(language or "id")
+def _pattern_problems(tokens: list[dict[str, Any]], language: Language | None) -> list[str]:
+    allowed = TOKEN_ATTRS_BY_LANGUAGE[language or "id"]
     problems = []
     if not tokens:
         return ["an empty pattern matches nothing"]

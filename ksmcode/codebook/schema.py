@@ -6,7 +6,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-LANGUAGES = ("id", "en")
+Language = Literal["id", "en"]
+LanguageKey = Literal["id", "en", "any"]  # a rule block's key: a language, or "any" for all
+LANGUAGES: tuple[Language, ...] = ("id", "en")
 ID_PATTERN = r"^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)*$"
 COLOR_PATTERN = r"^#([0-9A-Fa-f]{6}|[0-9A-Fa-f]{3})$"
 
@@ -40,7 +42,10 @@ TOKEN_ATTRS_ANY = {
     "LIKE_EMAIL",
     "OP",
 }
-TOKEN_ATTRS_BY_LANGUAGE = {"id": TOKEN_ATTRS_ANY, "en": TOKEN_ATTRS_ANY | {"LEMMA"}}
+TOKEN_ATTRS_BY_LANGUAGE: dict[Language, set[str]] = {
+    "id": TOKEN_ATTRS_ANY,
+    "en": TOKEN_ATTRS_ANY | {"LEMMA"},
+}
 NEEDS_TRAINED = {
     "POS",
     "TAG",
@@ -66,7 +71,7 @@ class _Strict(BaseModel):
 class CodebookInfo(_Strict):
     name: str = Field(min_length=1)
     version: str = "0"
-    languages: list[Literal["id", "en"]] = Field(default_factory=lambda: list(LANGUAGES))
+    languages: list[Language] = Field(default_factory=lambda: list(LANGUAGES))
     description: str = ""
     protect: list[str] = Field(default_factory=list)
 
@@ -78,7 +83,7 @@ class CodebookInfo(_Strict):
 
 class FamilySpec(_Strict):
     id: str = Field(pattern=ID_PATTERN)
-    label: dict[Literal["id", "en"], str] = Field(default_factory=dict)
+    label: dict[Language, str] = Field(default_factory=dict)
     description: str = ""
     color: str | None = Field(default=None, pattern=COLOR_PATTERN)
 
@@ -87,7 +92,7 @@ class NearSpec(_Strict):
     a: Terms = Field(min_length=1)
     b: Terms = Field(min_length=1)
     window: int = Field(default=5, ge=1, le=50)
-    lang: Literal["id", "en"] | None = None
+    lang: Language | None = None
     name: str | None = None
 
 
@@ -95,7 +100,7 @@ class CodeSpec(_Strict):
     id: str = Field(pattern=ID_PATTERN)
     family: str | None = None
     parent: str | None = None
-    label: dict[Literal["id", "en"], str] = Field(default_factory=dict)
+    label: dict[Language, str] = Field(default_factory=dict)
     color: str | None = Field(default=None, pattern=COLOR_PATTERN)
     definition: str = ""
     inclusion: str = ""
@@ -104,12 +109,10 @@ class CodeSpec(_Strict):
     when_negated: Literal["keep", "drop"] = "keep"
     yield_to: list[str] = Field(default_factory=list)
     min_terms: int = Field(default=1, ge=1, le=10)
-    keywords: dict[Literal["id", "en", "any"], Terms] = Field(default_factory=dict)
-    patterns: dict[Literal["id", "en", "any"], list[list[dict[str, Any]]]] = Field(
-        default_factory=dict
-    )
+    keywords: dict[LanguageKey, Terms] = Field(default_factory=dict)
+    patterns: dict[LanguageKey, list[list[dict[str, Any]]]] = Field(default_factory=dict)
     near: list[NearSpec] = Field(default_factory=list)
-    exclude: dict[Literal["id", "en", "any"], Terms] = Field(default_factory=dict)
+    exclude: dict[LanguageKey, Terms] = Field(default_factory=dict)
 
 
 class CodebookSpec(_Strict):

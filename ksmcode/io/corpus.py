@@ -161,8 +161,8 @@ def _discover(root: Path, exclude: Sequence[str], warnings: list[str]) -> list[s
     found: list[str] = []
     for folder, dirs, names in os.walk(root):
         dirs[:] = [d for d in dirs if not d.startswith(".")]
-        base = Path(folder).relative_to(root)
-        found.extend((base / name).as_posix() for name in names)
+        rel = Path(folder).relative_to(root)
+        found.extend((rel / name).as_posix() for name in names)
     files = []
     for name in sorted(found):
         base = name.rsplit("/", 1)[-1]

@@ -64,7 +64,7 @@ def _cue(path: Path, line: int, block: str, *, voices: bool = False) -> list[Pie
     lines = block.rstrip("\n").split("\n")
     timing_at = next((i for i, text in enumerate(lines) if "-->" in text), None)
     timing = _TIMING.match(lines[timing_at]) if timing_at is not None and timing_at <= 1 else None
-    if timing is None:
+    if timing_at is None or timing is None:
         raise TranscriptError(
             f"{path}:{line}: cue without a valid 'start --> end' timing line "
             "(expected e.g. '00:01:02.500 --> 00:01:05.000'); fix or remove this block"

@@ -187,7 +187,7 @@ def _selection_rows(
     users: dict[str, str],
     warnings: list[str],
 ) -> list[tuple[object, ...]]:
-    rows = []
+    rows: list[tuple[object, ...]] = []
     spans: list[tuple[Element, Element, int, int]] = []
     for sel in children(src, "PlainTextSelection"):
         try:

@@ -79,6 +79,7 @@ def _check_text(
                 "Code the transcript exactly as ksmcode read it (export it with ksmcode first)"
             )
         return
+    assert isinstance(target, pd.DataFrame)  # a corpus knows the text of every document
     units = target[target["document"].astype(str) == doc_id]
     for u in units.itertuples(index=False):
         if source.text[int(u.start) : int(u.end)] != u.text:
