@@ -79,11 +79,12 @@ def code_study(request: CodeRequest, on_progress: ProgressCallback | None = None
     check_language(request.language)
     check_output_folder(request.out)
     codebook = load_codebook(request.codebook)
+    exclude = request.exclude + _inside(request.out, request.transcripts)
     corpus = load_corpus(
         request.transcripts,
         default_language=request.language,
         interviewer=request.interviewer or None,
-        exclude=request.exclude,
+        exclude=exclude,
     )
     total = len(corpus.documents)
     if on_progress:
@@ -103,3 +104,13 @@ def code_study(request: CodeRequest, on_progress: ProgressCallback | None = None
     }
     result = CodingResult(corpus, codebook, request.unit, tuple(documents), options)
     return write_coding(result, coding_frames(result), request.out, request.fmt)
+
+
+def _inside(out: Path, transcripts: Path) -> tuple[str, ...]:
+    """An exclude glob for the output folder when it lies inside the transcript folder, so a
+    second run does not read the first run's tables as transcripts."""
+    try:
+        relative = out.resolve().relative_to(transcripts.resolve())
+    except ValueError:
+        return ()
+    return (f"{relative.as_posix()}/*",)

@@ -164,3 +164,11 @@ def test_unknown_extension_is_skipped_with_a_warning(study):
     result = run(study, "--out", str(study / "out"))
     assert result.exit_code == 0, result.output
     assert "notes.pdf" in result.stderr and "Warning" in result.stderr
+
+
+def test_output_folder_inside_the_transcripts_is_not_read_back(study):
+    inner = study / "study" / "out"
+    assert run(study, "--out", str(inner)).exit_code == 0
+    second = run(study, "--out", str(inner))
+    assert second.exit_code == 0, second.output
+    assert "Coded 3 documents" in second.stderr
