@@ -73,6 +73,20 @@ def colloquial_map() -> dict[str, str]:
     return table
 
 
+def standard_spelling(lower: str) -> str:
+    """The standard spelling of a lower-cased Indonesian word (nggak -> tidak, duitnya ->
+    uangnya); words that are not colloquial come back unchanged."""
+    table = colloquial_map()
+    standard = table.get(lower)
+    if standard is not None:
+        return standard
+    for clitic in CLITICS:
+        base = lower[: -len(clitic)]
+        if lower.endswith(clitic) and base in table:
+            return table[base] + clitic
+    return lower
+
+
 @cache
 def _english_lemmas() -> dict[str, str]:
     return {k.lower(): v.lower() for k, v in _lookups_table("en_lemma_lookup").items()}
@@ -116,7 +130,7 @@ class Normalizer:
                 if word == previous:
                     break
             return word
-        standard = colloquial_map().get(lower, lower)
+        standard = standard_spelling(lower)
         if " " in standard or standard in self.protect or not _stemmable(standard):
             return standard
         for clitic in CLITICS:  # anggarannya -> anggaran, which is protected

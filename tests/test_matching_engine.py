@@ -174,3 +174,8 @@ def test_proximity_stays_within_a_sentence(engine):
     assert found(engine, "Alatnya lengkap. Kurang tahu yang lain.") == {
         ("support.facilities", False)
     }
+
+
+def test_colloquial_spellings_with_clitics_and_negation(engine):
+    # "belom" is "belum" (not the stem "bom"), so it negates; "duitnya" is "uangnya".
+    assert found(engine, "Terminasinya belom ada.") == {("stage.termination", True)}

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ksmcode.nlp import colloquial_map
+from ksmcode.nlp import standard_spelling
 
 PRE_WINDOW = 5
 POST_WINDOW = 3
@@ -62,7 +62,7 @@ class NegationScope:
         """The word a cue is compared with: standard spelling, never a stem."""
         if self.language == "en":
             return "not" if lower == "n't" else lower
-        return colloquial_map().get(lower, lower)
+        return standard_spelling(lower)
 
     def _pseudo_covering(self, words: Sequence[str], i: int) -> bool:
         for j in range(max(0, i - self.longest_pseudo + 1), i + 1):
