@@ -25,7 +25,9 @@ FRAMEWORK = {
                 "location"],
     "inhibit": ["time", "location", "opposition", "facilities"],
 }  # fmt: skip
-FLOORS = {"dev": 0.75, "test": 0.55}  # micro-F1; measured values are in the README
+# micro-F1 floors, a few points under the measured values in the README (dev 0.80, test 0.60,
+# tuning set 0.79).
+FLOORS = {"dev": 0.77, "test": 0.57, "tuning": 0.75}
 
 
 @pytest.fixture(scope="module")
@@ -66,3 +68,11 @@ def test_quality_against_gold_does_not_regress(coding, repo, part):
     )
     assert result.summary.loc[part, "f1"] >= FLOORS[part]
     assert result.summary.loc[part, "negation_accuracy"] >= 0.9
+
+
+def test_quality_on_the_tuning_set_does_not_regress(repo):
+    codebook = check_codebook(repo / "codebooks" / "ksm.yaml")
+    corpus = load_corpus(repo / "tuning" / "transcripts", interviewer=["Peneliti", "Interviewer"])
+    coding = coding_frames(code_corpus(corpus, codebook))
+    result = evaluate(coding, repo / "tuning" / "gold.csv")
+    assert result.summary.loc["all", "f1"] >= FLOORS["tuning"]
