@@ -55,6 +55,8 @@ def test_triangulation_shows_the_seed_papers_findings(coding):
     # All seven stages, eight welfare indicators, six supporting and four inhibiting factors
     # are evidenced by at least two source groups or methods.
     assert set(table["status"]) == {"convergent"}
+    assert (table["n_groups"] >= 2).all()
+    assert (table["methods_affirming"].str.count(";") >= 1).all()  # two or more methods
     # Termination: monitoring goes on, and the official and organisers say that no formal
     # termination took place.
     denying = table.loc["stage.termination", "groups_denying"]
