@@ -17,16 +17,6 @@ from ksmcode.cli.app import app
 def code(
     transcripts: Transcripts = None,
     *,
-    codebook: CodebookOpt = None,
-    out: OutDir = None,
-    unit: Annotated[
-        str | None,
-        typer.Option(
-            help="Unit of analysis: turn, paragraph or sentence.",
-            rich_help_panel=MATCHING,
-            show_default=False,
-        ),
-    ] = None,
     language: Annotated[
         str | None,
         typer.Option(
@@ -47,10 +37,20 @@ def code(
             show_default=False,
         ),
     ] = None,
-    fmt: Format = None,
+    codebook: CodebookOpt = None,
+    unit: Annotated[
+        str | None,
+        typer.Option(
+            help="Unit of analysis: turn, paragraph or sentence.",
+            rich_help_panel=MATCHING,
+            show_default=False,
+        ),
+    ] = None,
     jobs: Annotated[
         int, typer.Option("--jobs", "-j", min=1, help="Processes to use.", rich_help_panel=MATCHING)
     ] = 1,
+    out: OutDir = None,
+    fmt: Format = None,
 ) -> None:
     """Code every transcript and write coded segments, units, evidence and run.json.
 
