@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ksmcode.analysis.agreement import AgreementResult, coder_agreement
+from ksmcode.analysis.agreement import AgreementResult, coder_agreement, disagreements
 from ksmcode.analysis.codings import align_coding, coding_from_segments, read_coding
 from ksmcode.analysis.frame import Coding
 from ksmcode.analysis.matrix import NEGATED_SUFFIX
@@ -29,6 +29,7 @@ class Evaluation:
 
     parts: dict[str, AgreementResult]
     summary: pd.DataFrame  # index: part; SUMMARY_COLUMNS
+    errors: pd.DataFrame  # every false positive / false negative, with its evidence
 
     def per_code(self, part: str = "all") -> pd.DataFrame:
         """Precision, recall, F1 and kappa per code for one part."""
@@ -76,13 +77,30 @@ def evaluate(
             raise AnalysisError(f"{split_path}: documents not in the coding: {', '.join(unknown)}")
         for part in dict.fromkeys(split.values()):
             parts[part] = documents.index[documents.map(split).eq(part)]
+    errors = _errors(coding, gold, auto, codes, split if split_path is not None else {})
     results, rows = {}, {}
     for name, index in parts.items():
         pair = {"gold": gold.loc[index], "auto": auto.loc[index]}
         result = coder_agreement(pair, codes=codes, reference="gold")
         results[name] = result
         rows[name] = _summary_row(result, pair["gold"], pair["auto"], codes)
-    return Evaluation(results, pd.DataFrame.from_dict(rows, orient="index")[SUMMARY_COLUMNS])
+    summary = pd.DataFrame.from_dict(rows, orient="index")[SUMMARY_COLUMNS]
+    return Evaluation(results, summary, errors)
+
+
+def _errors(
+    coding: Coding, gold: pd.DataFrame, auto: pd.DataFrame, codes, split: dict[str, str]
+) -> pd.DataFrame:
+    """The disagreements with gold, typed, with the auto-coding's evidence for review."""
+    table = disagreements({"gold": gold, "auto": auto}, coding.units, codes)
+    table.insert(0, "part", [split.get(str(d), "all") for d in table["document"]])
+    table.insert(
+        1, "error", table["auto"].map({1: "false positive", 0: "false negative"}).astype(str)
+    )
+    evidence = coding.segments.set_index(["segment_id", "code"])["evidence"]
+    keys = list(zip(table["segment_id"], table["code"], strict=True))
+    table["evidence"] = [evidence.get(key, "") for key in keys]
+    return table
 
 
 def _auto_scores(result: AgreementResult) -> pd.DataFrame:

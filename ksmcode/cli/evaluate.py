@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from ksmcode.cli._options import INPUT, OutDir, OutputFile
+from ksmcode.cli._options import INPUT, OUTPUT, OutDir, OutputFile
 from ksmcode.cli._output import handle_errors, show_frame
 from ksmcode.cli.app import app
 
@@ -47,6 +47,16 @@ def evaluate(
         ),
     ] = None,
     output: OutputFile = None,
+    errors: Annotated[
+        Path | None,
+        typer.Option(
+            "--errors",
+            help="Write every false positive and false negative, with its evidence and text, "
+            "to this file: the worklist for improving a codebook.",
+            rich_help_panel=OUTPUT,
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Precision, recall, F1, kappa and negation accuracy of the auto-coding against gold.
 
@@ -64,3 +74,5 @@ def evaluate(
         show_frame(result.per_code(per_code), title=f"Per code ({per_code})")
     if output:
         write_table(result.per_code(per_code or "all"), output)
+    if errors:
+        write_table(result.errors, errors)

@@ -1,0 +1,77 @@
+"""`ksmcode evaluate`: scores against a small hand-made gold with known counts."""
+
+from __future__ import annotations
+
+import shutil
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from ksmcode.analysis.evaluation import evaluate
+from ksmcode.analysis.frame import load_coding
+from ksmcode.cli import app
+
+runner = CliRunner()
+
+# Auto-coding of tests/data/cli/study with the test codebook (see test_cli_code.py):
+#   ketua.txt#2 implementation, budget; ketua.txt#4 termination; partner.txt#2 termination
+#   (negated), implementation, budget; warga.md#2 implementation, inhibit.facilities;
+#   warga.md#4 inhibit.time.
+GOLD = """document,segment_id,code,negated
+ketua.txt,ketua.txt#2,stage.implementation,false
+ketua.txt,ketua.txt#2,support.budget,false
+ketua.txt,ketua.txt#4,stage.termination,true
+ketua.txt,ketua.txt#5,support.human_resources,false
+warga.md,warga.md#2,inhibit.facilities,false
+warga.md,warga.md#4,inhibit.time,false
+"""
+SPLIT = "document,split\nketua.txt,dev\nwarga.md,test\npartner.txt,test\n"
+
+
+@pytest.fixture()
+def coded(tmp_path, data):
+    shutil.copytree(data / "cli" / "study", tmp_path / "study")
+    args = ["code", str(tmp_path / "study"), "--codebook", str(data / "codebook" / "valid.yaml"),
+            "--out", str(tmp_path / "out")]  # fmt: skip
+    assert runner.invoke(app, args).exit_code == 0
+    (tmp_path / "gold.csv").write_text(GOLD)
+    (tmp_path / "split.csv").write_text(SPLIT)
+    return tmp_path
+
+
+def test_scores_and_errors(coded):
+    result = evaluate(
+        load_coding(coded / "out"), coded / "gold.csv", split_path=coded / "split.csv"
+    )
+    # ketua.txt (dev): gold 4 codes, auto 3 of them -> tp 3, fp 0, fn 1 (human resources).
+    dev = result.summary.loc["dev"]
+    assert (dev.precision, dev.recall) == (1.0, 0.75)
+    assert dev.f1 == pytest.approx(6 / 7)
+    # Termination is negated in gold but affirmed by auto ("dipantau terus").
+    assert dev.negation_accuracy == pytest.approx(2 / 3)
+    # partner.txt has no gold rows, so it is not covered: test = warga.md alone, which auto
+    # codes with one extra code (implementation: "kelompok tani").
+    test = result.summary.loc["test"]
+    assert test.units == 2
+    assert (test.precision, test.recall) == (pytest.approx(2 / 3), 1.0)
+    errors = result.errors.set_index(["segment_id", "code"])
+    assert errors.loc[("ketua.txt#5", "support.human_resources"), "error"] == "false negative"
+    fp = errors.loc[("warga.md#2", "stage.implementation")]
+    assert fp["error"] == "false positive" and fp["part"] == "test"
+    assert fp["evidence"].startswith("pattern")
+
+
+def test_cli_writes_per_code_and_errors(coded):
+    result = runner.invoke(app, ["evaluate", "--out", str(coded / "out"), "--gold",
+                                 str(coded / "gold.csv"), "--split", str(coded / "split.csv"),
+                                 "--per-code", "dev", "--output", str(coded / "pc.csv"),
+                                 "--errors", str(coded / "errors.xlsx")])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    per_code = pd.read_csv(coded / "pc.csv", index_col=0)
+    assert per_code.loc["micro", "f1"] == pytest.approx(6 / 7)
+    assert len(pd.read_excel(coded / "errors.xlsx")) == 2
+    unknown = runner.invoke(app, ["evaluate", "--out", str(coded / "out"), "--gold",
+                                  str(coded / "gold.csv"), "--per-code", "holdout"])  # fmt: skip
+    assert unknown.exit_code == 1
+    assert "no part 'holdout'; parts: all" in unknown.stderr
