@@ -89,6 +89,10 @@ def test_legend_names_every_status_and_threshold(study):
     statuses = set(run(study)["status"]) | set(run(study, min_groups=3)["status"])
     assert statuses <= set(legend["status"])
     assert "at least 3 groups" in legend.set_index("status").loc["convergent", "rule"]
+    assert (
+        "missing group or method never counts"
+        in legend.set_index("status").loc["convergent", "rule"]
+    )
 
 
 def test_exemplars_pick_the_clearest_affirmed_segment(study):
@@ -134,3 +138,31 @@ def test_evidence_terms(evidence, terms):
 def test_trim_text_cuts_at_a_word():
     assert trim_text("a  b\n c") == "a b c"
     assert trim_text("satu dua tiga empat", max_chars=12) == "satu dua…"
+
+
+@pytest.mark.parametrize("no_method", ["", float("nan"), "(missing)", "  "])
+def test_a_document_without_method_is_no_second_method(study, no_method):
+    # One resident segment through an interview plus one from a document without a method
+    # (load_coding fills missing metadata with ""): still one method, one group.
+    undated = study.segments.iloc[[7]].assign(
+        segment_id="note.txt#1", document="note.txt", method=no_method
+    )
+    table = run(study, pd.concat([study.segments, undated], ignore_index=True))
+    assert table.loc["welfare.health", "status"] == "single-source"
+    assert table.loc["welfare.health", "methods_affirming"] == "interview (1)"
+
+
+def test_a_missing_group_is_shown_but_does_not_converge(study):
+    # Health is affirmed by residents and by a segment whose role is unknown: the unknown
+    # source is listed, but it is not a second source group.
+    unknown = study.segments.iloc[[7]].assign(segment_id="anon.txt#1", role="")
+    table = run(study, pd.concat([study.segments, unknown], ignore_index=True))
+    health = table.loc["welfare.health"]
+    assert health["status"] == "single-source"
+    assert health["groups_affirming"] == "resident (1); (missing) (1)"
+    assert health["n_groups"] == 1
+    # Negations by an unknown group do not make an absence convergent either.
+    denial = study.segments.iloc[[2]].assign(segment_id="anon.txt#2", role="(missing)")
+    kept = study.segments[study.segments["segment_id"] != "ketua.txt#4"]
+    table = run(study, pd.concat([kept, denial], ignore_index=True))
+    assert table.loc["stage.termination", "status"] == "single-source-absent"

@@ -3,7 +3,11 @@
 The seed study checks its findings by "triangulation with sources": comparing what the agency,
 the KSM organisers and the residents say, and interviews with observation and documents
 (Moleong 2017). Here a *source group* is a value of one attribute (``role`` by default) and a
-*method* a value of ``method``.
+*method* a value of ``method``. A segment whose group or method is missing (empty, NaN or
+``(missing)``, as ``load_coding`` leaves undeclared metadata) is listed under ``(missing)`` but
+is no independent source: it never counts towards ``min_groups`` or ``min_methods``, and a
+missing method is not listed at all. It can still make a code ``divergent``, since a conflict
+is worth a look whoever voiced it.
 
 Stance of a group on a code (used here and by :func:`ksmcode.analysis.agreement.source_agreement`):
 
@@ -22,6 +26,7 @@ from collections.abc import Mapping, Sequence
 import pandas as pd
 
 from ksmcode.analysis.matrix import (
+    MISSING,
     as_bool,
     check_codes,
     coded_pairs,
@@ -37,7 +42,10 @@ def status_legend(min_groups: int = 2, min_methods: int = 2) -> pd.DataFrame:
     """The status rules of :func:`triangulate`, as a two-column table (status, rule)."""
     reach = f"at least {min_groups} groups or {min_methods} methods"
     rows = [
-        ("convergent", f"affirmed by {reach}; negated by no group"),
+        (
+            "convergent",
+            f"affirmed by {reach}; negated by no group (a missing group or method never counts)",
+        ),
         ("limited", f"affirmed by 2 or more groups but fewer than {reach}; negated by no group"),
         ("single-source", f"affirmed by one group only (and fewer than {min_methods} methods)"),
         ("divergent", "affirmed by some groups, only negated by at least one other group"),
@@ -82,6 +90,11 @@ def _reach(n_groups: int, n_methods: int, min_groups: int, min_methods: int) -> 
     return "limited" if n_groups > 1 else "single-source"
 
 
+def _known(groups: pd.DataFrame) -> int:
+    """Groups that count as sources: all but ``(missing)``."""
+    return int((groups.index != MISSING).sum())
+
+
 def _listing(counts: pd.Series) -> str:
     return "; ".join(f"{name} ({n})" for name, n in counts.items())
 
@@ -121,7 +134,7 @@ def triangulate(
     Returns one row per code (index ``code``, codebook order) with columns family, status,
     n_groups, groups_affirming, groups_negating, groups_mixed, groups_denying, methods_affirming,
     methods_negating, affirmed_segments, negated_segments. Group and method lists read
-    ``"name (segments)"`` joined by ``"; "``.
+    ``"name (segments)"`` joined by ``"; "``; ``n_groups`` leaves out ``(missing)``.
     """
     check_codes(codes, families)
     if min(min_groups, min_methods, min_segments) < 1:
@@ -134,6 +147,7 @@ def triangulate(
         mine = stances[stances["code"] == code].set_index("group")
         present = mine[mine["stance"] == PRESENT]
         negating = mine[mine["stance"] == NEGATED]
+        n_present, n_negating = _known(present), _known(negating)
         mixed = present[present["negated"] > 0]
         by_method = methods[methods["code"] == code].set_index("method")
         m_aff = by_method["affirmed"][by_method["affirmed"] > 0]
@@ -143,9 +157,9 @@ def triangulate(
         elif len(present) and len(negating):
             status = "divergent"
         elif len(present):
-            status = _reach(len(present), len(m_aff), min_groups, min_methods)
+            status = _reach(n_present, len(m_aff), min_groups, min_methods)
         elif len(negating):
-            reach = _reach(len(negating), len(m_neg), min_groups, min_methods)
+            reach = _reach(n_negating, len(m_neg), min_groups, min_methods)
             status = "convergent-absent" if reach == "convergent" else "single-source-absent"
         else:
             status = "below-threshold"
@@ -154,7 +168,7 @@ def triangulate(
                 "code": code,
                 "family": families[code],
                 "status": status,
-                "n_groups": len(present),
+                "n_groups": n_present,
                 "groups_affirming": _listing(present["affirmed"]),
                 "groups_negating": _listing(negating["negated"]),
                 "groups_mixed": _listing(mixed["negated"]),
@@ -185,13 +199,14 @@ def _denials(segments: pd.DataFrame, codes: Sequence[str], by: str) -> dict[str,
 def _method_counts(
     segments: pd.DataFrame, codes: Sequence[str], methods_column: str | None
 ) -> pd.DataFrame:
-    """Affirmed/negated segment counts per (code, method); empty without a method column."""
+    """Affirmed/negated segment counts per (code, method); segments without a method are left
+    out, and the table is empty without a method column."""
     if methods_column is None or segments.empty:
         return pd.DataFrame(columns=["code", "method", "affirmed", "negated"])
     require_attribute(segments, methods_column, codes)
     pairs = coded_pairs(segments, codes)
-    pairs = pairs[pairs[methods_column].notna()]
-    pairs = pairs.assign(method=pairs[methods_column].astype(str))
+    pairs = pairs.assign(method=group_labels(pairs[methods_column]))
+    pairs = pairs[pairs["method"] != MISSING]
     pairs = pairs.assign(affirmed=~pairs["negated"])
     counts = pairs.groupby(["code", "method"], sort=False)[["affirmed", "negated"]].sum()
     return counts.astype(int).reset_index()
