@@ -9,7 +9,7 @@ import pytest
 
 from ksmcode.analysis import exemplars, status_legend, triangulate
 from ksmcode.analysis.frame import load_coding
-from ksmcode.analysis.triangulation import evidence_terms, trim_text
+from ksmcode.analysis.triangulation import evidence_terms, stance_table, trim_text
 from ksmcode.errors import AnalysisError
 
 OUT = Path(__file__).parent / "data" / "analysis" / "out"
@@ -166,3 +166,17 @@ def test_a_missing_group_is_shown_but_does_not_converge(study):
     kept = study.segments[study.segments["segment_id"] != "ketua.txt#4"]
     table = run(study, pd.concat([kept, denial], ignore_index=True))
     assert table.loc["stage.termination", "status"] == "single-source-absent"
+
+
+def test_a_group_below_threshold_that_also_negates_is_not_negating(study):
+    # min_segments=2: the organiser affirms the budget twice (present); the agency affirms it
+    # once and negates it once: too few affirmations, but no denial of the code either.
+    organiser = study.segments.iloc[[4, 6]].assign(code="support.budget", family="support")
+    segments = study.segments[study.segments["segment_id"] != "warga1.txt#4"]
+    segments = pd.concat([segments, organiser], ignore_index=True)
+    stances = stance_table(segments, codes=study.code_ids, by="role", min_segments=2)
+    agency = stances[(stances["code"] == "support.budget") & (stances["group"] == "agency")]
+    assert agency[["affirmed", "negated", "stance"]].values.tolist() == [[1, 1, "absent"]]
+    table = run(study, segments, min_segments=2)
+    assert table.loc["support.budget", "status"] == "single-source"
+    assert table.loc["support.budget", "groups_negating"] == ""

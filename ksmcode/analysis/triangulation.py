@@ -13,9 +13,11 @@ Stance of a group on a code (used here and by :func:`ksmcode.analysis.agreement.
 
 * ``present``: at least ``min_segments`` affirmed segments of the group carry the code
   (a group that both affirms and negates is ``present`` and is listed as *mixed*);
-* ``negated``: the group is not ``present`` but has negated segments ("there was never a
+* ``negated``: the group has negated segments and no affirmed one ("there was never a
   termination");
-* ``absent``: no segment of the group carries the code.
+* ``absent``: neither: no segment of the group carries the code, or it affirms the code in
+  fewer than ``min_segments`` segments (negated ones or not): below the threshold, but no
+  denial.
 """
 
 from __future__ import annotations
@@ -51,7 +53,10 @@ def status_legend(min_groups: int = 2, min_methods: int = 2) -> pd.DataFrame:
         ("divergent", "affirmed by some groups, only negated by at least one other group"),
         ("convergent-absent", f"negated by {reach}; affirmed by no group"),
         ("single-source-absent", "negated by fewer groups and methods than that; affirmed by none"),
-        ("below-threshold", "affirmed only by groups with too few segments (min_segments)"),
+        (
+            "below-threshold",
+            "affirmed only by groups with too few segments (min_segments), negated or not",
+        ),
         ("not found", "no segment carries the code"),
     ]
     return pd.DataFrame(rows, columns=["status", "rule"])
@@ -79,7 +84,7 @@ def stance_table(
         .reset_index()
     )
     counts["stance"] = ABSENT
-    counts.loc[counts["negated"] > 0, "stance"] = NEGATED
+    counts.loc[(counts["negated"] > 0) & (counts["affirmed"] == 0), "stance"] = NEGATED
     counts.loc[counts["affirmed"] >= min_segments, "stance"] = PRESENT
     return counts[columns]
 
@@ -120,10 +125,11 @@ def triangulate(
     2. ``divergent``: at least one group is ``present`` and at least one other is ``negated``.
     3. no group negates: ``convergent`` if ≥ ``min_groups`` groups or ≥ ``min_methods``
        methods affirm, else ``limited`` (2+ groups) or ``single-source``. A group with too few
-       affirmed segments for ``min_segments`` and no negation supports nothing.
+       affirmed segments for ``min_segments`` supports nothing, negated segments or not.
     4. no group affirms: ``convergent-absent`` if ≥ ``min_groups`` groups or ≥ ``min_methods``
        methods negate (KSM's missing termination), else ``single-source-absent``.
-    5. ``below-threshold``: only groups with fewer than ``min_segments`` affirmed segments.
+    5. ``below-threshold``: only groups with fewer than ``min_segments`` affirmed segments
+       (a group that affirms too rarely and also negates is below threshold, not negating).
 
     A code affirmed by three groups and negated in one segment of a group that also affirms is
     ``convergent``; that group is listed under ``groups_mixed`` for a closer look.
