@@ -30,10 +30,9 @@ import pandas as pd
 
 from ksmcode.analysis.matrix import NEGATED_SUFFIX, check_codes, coded_pairs
 from ksmcode.errors import AnalysisError, ImportFormatError, Problem
+from ksmcode.flags import parse_flag
 
 LOCATORS = ("segment_id", "start", "end", "quote")
-_TRUE = {"true", "1", "yes", "y", "ya"}
-_FALSE = {"false", "0", "no", "n", "tidak", ""}
 COLUMNS = ["document", "code", "segment_id", "start", "end", "quote", "negated", "coder", "line"]
 
 
@@ -141,12 +140,12 @@ def _parse_row(record: dict, line: int, path: Path, problems: list[Problem]) -> 
         row["quote"] = cell("quote")
     else:
         problems.append(Problem("no locator: fill segment_id, start and end, or quote", path, line))
-    flag = cell("negated").lower()
-    if flag not in _TRUE | _FALSE:
+    flag = parse_flag(cell("negated"))
+    if flag is None:
         problems.append(
             Problem(f"column negated: '{cell('negated')}' is not true/false", path, line)
         )
-    row["negated"] = flag in _TRUE
+    row["negated"] = bool(flag)
     return row
 
 

@@ -24,6 +24,7 @@ import pandas as pd
 
 from ksmcode.errors import AnalysisError
 from ksmcode.export.tables import FORMATS, read_table
+from ksmcode.flags import flags
 from ksmcode.matching.engine import CodingResult
 from ksmcode.model import Document, Match, Segment
 
@@ -38,6 +39,7 @@ ID_COLUMNS = [
     "method",
     "language",
 ]
+INTEGER_COLUMNS = {"start", "end", "denials"}
 EVIDENCE_COLUMNS = [
     "document",
     "segment_id",
@@ -204,18 +206,21 @@ def load_coding(out_dir: str | Path | None = None) -> Coding:
         path = out / f"{name}.{fmt}"
         if not path.is_file():
             raise AnalysisError(f"{path}: missing; run 'ksmcode code --out {out}' again")
-        frames[name] = read_table(path)
-    segments = frames["segments"]
-    if len(segments):
-        segments["negated"] = segments["negated"].map(_as_bool)
-    for column in ("speaker", "informant", "role", "method", "language"):
-        for frame in (segments, frames["units"]):
-            if column in frame:
-                frame[column] = frame[column].fillna("").astype(str)
-    return Coding(segments, frames["units"], frames["evidence"], run, code_ids, families, out)
+        frames[name] = _typed(read_table(path, as_text=True), code_ids)
+    return Coding(
+        frames["segments"], frames["units"], frames["evidence"], run, code_ids, families, out
+    )
 
 
-def _as_bool(value: Any) -> bool:
-    if isinstance(value, str):
-        return value.strip().lower() in ("true", "1", "yes")
-    return bool(value)
+def _typed(frame: pd.DataFrame, code_ids: tuple[str, ...]) -> pd.DataFrame:
+    """Restore the types ``coding_frames`` gives: offsets, counts and 0/1 code columns are
+    integers, flags are bools, everything else (metadata such as RT "03") stays text."""
+    frame = frame.copy()
+    for column in frame.columns:
+        if column in INTEGER_COLUMNS or column in code_ids:
+            frame[column] = pd.to_numeric(frame[column]).astype(int)
+        elif column == "negated":
+            frame[column] = flags(frame[column])
+        else:
+            frame[column] = frame[column].fillna("").astype(str)
+    return frame

@@ -20,6 +20,7 @@ from typing import Literal
 import pandas as pd
 
 from ksmcode.errors import AnalysisError
+from ksmcode.flags import flags
 
 Measure = Literal["count", "presence", "share"]
 NegatedMode = Literal["separate", "include", "exclude"]
@@ -71,14 +72,6 @@ def check_codes(codes: Sequence[str], families: Mapping[str, str] | None = None)
             raise AnalysisError(f"codes without a family: {', '.join(missing)}")
 
 
-def as_bool(values: pd.Series) -> pd.Series:
-    """Read a ``negated`` column that may hold bools, 0/1 or 'true'/'false' strings (from csv)."""
-    if values.dtype == bool:
-        return values
-    text = values.astype(str).str.strip().str.lower()
-    return text.isin({"true", "1", "yes", "1.0"})
-
-
 def group_labels(values: pd.Series) -> pd.Series:
     """Attribute values as strings, with missing or empty values shown as ``(missing)``."""
     text = values.astype(object).where(values.notna(), "").astype(str).str.strip()
@@ -90,7 +83,7 @@ def coded_pairs(segments: pd.DataFrame, codes: Sequence[str]) -> pd.DataFrame:
     for column in ("segment_id", "code"):
         require_column(segments, column, what="segments column")
     frame = segments[segments["code"].isin(codes)].copy()
-    frame["negated"] = as_bool(frame["negated"]) if "negated" in frame else False
+    frame["negated"] = flags(frame["negated"]) if "negated" in frame else False
     # A pair listed twice (or once affirmed and once negated) counts once, as affirmed.
     frame = frame.sort_values("negated", kind="stable")
     return frame.drop_duplicates(["segment_id", "code"], keep="first")

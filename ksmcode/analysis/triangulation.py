@@ -29,13 +29,13 @@ import pandas as pd
 
 from ksmcode.analysis.matrix import (
     MISSING,
-    as_bool,
     check_codes,
     coded_pairs,
     group_labels,
     require_attribute,
 )
 from ksmcode.errors import AnalysisError
+from ksmcode.flags import flags
 
 PRESENT, NEGATED, ABSENT = "present", "negated", "absent"
 
@@ -262,7 +262,7 @@ def exemplars(
     check_codes(order)
     require_attribute(segments, by, order)
     frame = segments[segments["code"].isin(order)].copy()
-    negated = as_bool(frame["negated"]) if "negated" in frame else False
+    negated = flags(frame["negated"]) if "negated" in frame else False
     frame = frame[~negated] if "negated" in frame else frame
     frame["group"] = group_labels(frame[by])
     text = frame["text"] if "text" in frame else pd.Series("", index=frame.index)

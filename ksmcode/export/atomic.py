@@ -1,4 +1,4 @@
-"""All-or-nothing file writes: write beside the target, then rename over it."""
+"""All-or-nothing file writes: write beside the targets, then rename over them together."""
 
 from __future__ import annotations
 
@@ -6,38 +6,82 @@ import contextlib
 import hashlib
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from ksmcode.errors import ExportError
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _cannot_write(target: Path, exc: OSError) -> ExportError:
+    reason = exc.strerror or str(exc)
+    return ExportError(f"{target}: cannot write it ({reason}); choose another path or folder")
+
+
+@contextlib.contextmanager
+def atomic_paths(targets: Sequence[str | Path]) -> Iterator[list[Path]]:
+    """Yield temporary paths beside ``targets``; when the block succeeds they replace the
+    targets, one after the other, only after every file has been written.
+
+    If the block raises, the temporary files are removed and every target is left as it was.
+    New files get the usual permissions (0666 less the umask), not mkstemp's 0600.
+
+    Example::
+
+        with atomic_paths(["out/segments.csv", "out/units.csv"]) as (seg, units):
+            ...
+    """
+    paths = [Path(t) for t in targets]
+    temps: list[Path] = []
+    mode = 0o666 & ~_umask()
+    try:
+        for target in paths:
+            if target.is_dir():
+                raise ExportError(f"{target}: is a folder; give a file name to write")
+            try:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                fd, name = tempfile.mkstemp(
+                    prefix=f".{target.name}.", suffix=".tmp", dir=target.parent
+                )
+                os.close(fd)
+                os.chmod(name, mode)
+            except OSError as exc:
+                raise _cannot_write(target, exc) from None
+            temps.append(Path(name))
+        yield list(temps)
+        for tmp, target in zip(temps, paths, strict=True):
+            try:
+                os.replace(tmp, target)
+            except OSError as exc:
+                raise _cannot_write(target, exc) from None
+    finally:
+        for tmp in temps:
+            tmp.unlink(missing_ok=True)
+
+
 @contextlib.contextmanager
 def atomic_path(target: str | Path) -> Iterator[Path]:
-    """Yield a temporary path beside ``target``; on success it replaces ``target``.
-
-    If the block raises, the temporary file is removed and ``target`` is left as it was.
+    """``atomic_paths`` for one file.
 
     Example::
 
         with atomic_path("out/units.csv") as tmp:
             frame.to_csv(tmp)
     """
-    target = Path(target)
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    except OSError as exc:
-        raise ExportError(
-            f"{target.parent}: cannot write here ({exc.strerror}); choose another folder with --out"
-        ) from None
-    os.close(fd)
-    tmp = Path(name)
-    try:
+    with atomic_paths([target]) as (tmp,):
         yield tmp
-        os.replace(tmp, target)
-    finally:
-        tmp.unlink(missing_ok=True)
+
+
+def write_bytes(target: str | Path, data: bytes) -> Path:
+    """Atomically write ``data`` to ``target``."""
+    with atomic_path(target) as tmp:
+        tmp.write_bytes(data)
+    return Path(target)
 
 
 def file_sha256(path: str | Path) -> str:
@@ -56,10 +100,3 @@ def ensure_writable(folder: str | Path) -> None:
         raise ExportError(
             f"{folder}: cannot write here ({exc.strerror}); choose another folder with --out"
         ) from None
-
-
-def write_bytes(target: str | Path, data: bytes) -> Path:
-    """Atomically write ``data`` to ``target``."""
-    with atomic_path(target) as tmp:
-        tmp.write_bytes(data)
-    return Path(target)

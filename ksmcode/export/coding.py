@@ -10,8 +10,8 @@ from typing import Any
 from ksmcode import __version__
 from ksmcode.analysis.frame import Coding
 from ksmcode.errors import ExportError
-from ksmcode.export.atomic import ensure_writable, file_sha256, write_bytes
-from ksmcode.export.tables import FORMATS, write_table
+from ksmcode.export.atomic import ensure_writable, file_sha256
+from ksmcode.export.tables import FORMATS, write_tables
 from ksmcode.matching.engine import CodingResult
 
 
@@ -97,18 +97,19 @@ def write_coding(
 ) -> RunSummary:
     """Write segments, units and evidence tables and run.json into ``out_dir``.
 
-    Every file is written to a temporary name first, so a failure leaves earlier outputs intact.
+    Every file is written to a temporary name first and renamed only when all are written, so
+    a failure leaves the earlier outputs intact and consistent.
     """
     if fmt not in FORMATS:
         raise ExportError(f"unknown format '{fmt}'; use one of: {', '.join(FORMATS)}")
     out = check_output_folder(out_dir)
     summary = summarise(result, coding)
     record = run_record(result, coding, summary, fmt)
-    write_table(coding.segments, out / f"segments.{fmt}", fmt)
-    write_table(coding.units, out / f"units.{fmt}", fmt)
-    write_table(coding.evidence, out / f"evidence.{fmt}", fmt)
+    tables = {out / f"{name}.{fmt}": frame for name, frame in
+              (("segments", coding.segments), ("units", coding.units),
+               ("evidence", coding.evidence))}  # fmt: skip
     text = json.dumps(record, indent=2, ensure_ascii=False, default=_jsonable) + "\n"
-    write_bytes(out / "run.json", text.encode("utf-8"))
+    write_tables(tables, fmt, extra={out / "run.json": text.encode("utf-8")})
     return summary
 
 

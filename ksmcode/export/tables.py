@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 import pandas as pd
 
 from ksmcode.errors import ExportError, ImportFormatError
-from ksmcode.export.atomic import atomic_path
+from ksmcode.export.atomic import atomic_paths
 
 FORMATS = ("csv", "xlsx", "parquet", "jsonl")
 MAX_XLSX_WIDTH = 60
@@ -33,20 +34,38 @@ def write_table(frame: pd.DataFrame, path: str | Path, fmt: str | None = None) -
 
         write_table(units, "out/units.xlsx")  # frozen header, filters, readable widths
     """
-    fmt = fmt or format_of(path)
+    write_tables({Path(path): frame}, fmt)
+    return Path(path)
+
+
+def write_tables(
+    tables: Mapping[Path, pd.DataFrame],
+    fmt: str | None = None,
+    extra: Mapping[Path, bytes] | None = None,
+) -> None:
+    """Write several tables (and ``extra`` files) so that none replaces its target before all
+    of them are written: a failure leaves every earlier output as it was."""
+    extra = extra or {}
+    targets = [*tables, *extra]
+    with atomic_paths(targets) as temps:
+        for (target, frame), tmp in zip(tables.items(), temps, strict=False):
+            _serialise(frame, tmp, fmt or format_of(target))
+        for data, tmp in zip(extra.values(), temps[len(tables) :], strict=True):
+            tmp.write_bytes(data)
+
+
+def _serialise(frame: pd.DataFrame, tmp: Path, fmt: str) -> None:
     if fmt not in FORMATS:
         raise ExportError(f"unknown format '{fmt}'; use one of: {', '.join(FORMATS)}")
-    with atomic_path(path) as tmp:
-        if fmt == "csv":
-            frame.to_csv(tmp, index=_keep_index(frame), lineterminator="\n", encoding="utf-8")
-        elif fmt == "jsonl":
-            flat = frame.reset_index() if _keep_index(frame) else frame
-            flat.to_json(tmp, orient="records", lines=True, force_ascii=False)
-        elif fmt == "parquet":
-            frame.to_parquet(tmp, index=_keep_index(frame))
-        else:
-            _write_xlsx(frame, tmp)
-    return Path(path)
+    if fmt == "csv":
+        frame.to_csv(tmp, index=_keep_index(frame), lineterminator="\n", encoding="utf-8")
+    elif fmt == "jsonl":
+        flat = frame.reset_index() if _keep_index(frame) else frame
+        flat.to_json(tmp, orient="records", lines=True, force_ascii=False)
+    elif fmt == "parquet":
+        frame.to_parquet(tmp, index=_keep_index(frame))
+    else:
+        _write_xlsx(frame, tmp)
 
 
 def _keep_index(frame: pd.DataFrame) -> bool:
@@ -60,9 +79,16 @@ def _write_xlsx(frame: pd.DataFrame, path: Path) -> None:
     if isinstance(flat.columns, pd.MultiIndex):
         flat = flat.copy()
         flat.columns = [" ".join(str(p) for p in col if str(p)) for col in flat.columns]
+    # Excel cannot hold control characters (a stray \x1b in a transcript); drop them there.
+    text = flat.select_dtypes(include=["object", "string"]).columns
+    flat = flat.assign(**{c: flat[c].map(_excel_safe) for c in text})
     with pd.ExcelWriter(path, engine="openpyxl") as writer:
         flat.to_excel(writer, index=False, sheet_name="data")
         sheet = writer.sheets["data"]
+        for row in sheet.iter_rows():  # "=APBD" is an exact keyword, not a formula
+            for cell in row:
+                if cell.data_type == "f":
+                    cell.data_type = "s"
         sheet.freeze_panes = "A2"
         sheet.auto_filter.ref = sheet.dimensions
         for i, column in enumerate(flat.columns, start=1):
@@ -71,19 +97,33 @@ def _write_xlsx(frame: pd.DataFrame, path: Path) -> None:
             sheet.column_dimensions[get_column_letter(i)].width = width
 
 
-def read_table(path: str | Path) -> pd.DataFrame:
-    """Read a table written by ``write_table`` (format from the suffix)."""
+def _excel_safe(value: object) -> object:
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
+
+
+def read_table(path: str | Path, *, as_text: bool = False) -> pd.DataFrame:
+    """Read a table written by ``write_table`` (format from the suffix).
+
+    ``as_text`` keeps every csv/xlsx/jsonl cell as written (RT "03" stays "03", an empty cell
+    is ""), for callers that restore the types themselves.
+    """
     path = Path(path)
     if not path.exists():
         raise ImportFormatError(f"{path}: file not found")
     fmt = format_of(path)
     try:
         if fmt == "csv":
+            if as_text:
+                return pd.read_csv(path, dtype=str, keep_default_na=False)
             return pd.read_csv(path, keep_default_na=False, na_values=[""])
         if fmt == "jsonl":
-            return pd.read_json(path, orient="records", lines=True)
+            return pd.read_json(path, orient="records", lines=True, dtype=not as_text)
         if fmt == "parquet":
             return pd.read_parquet(path)
+        if as_text:
+            return pd.read_excel(path, dtype=str, keep_default_na=False)
         return pd.read_excel(path)
     except (ValueError, OSError) as exc:
         raise ImportFormatError(f"{path}: cannot read this {fmt} table: {exc}") from None

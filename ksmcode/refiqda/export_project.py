@@ -23,6 +23,7 @@ import ksmcode
 from ksmcode.codebook.model import Codebook
 from ksmcode.errors import ExportError, Problem
 from ksmcode.export.atomic import atomic_path
+from ksmcode.flags import flags
 from ksmcode.model import Corpus, Document
 from ksmcode.refiqda.archive import PROJECT_NS
 from ksmcode.refiqda.export_codebook import build_code_tree, xml_bytes
@@ -32,13 +33,6 @@ from ksmcode.refiqda.offsets import OFFSET_UNITS, OffsetUnit, to_unit, utf16_pre
 SEGMENT_COLUMNS = ("document", "start", "end", "code", "negated")
 CASE_FIELDS = ("role", "method", "language")
 _INT = re.compile(r"[+-]?\d+")
-
-
-def as_bool(value: Any) -> bool:
-    """Read a negated flag written as bool, 0/1 or true/false text."""
-    if isinstance(value, str):
-        return value.strip().lower() in ("true", "1", "yes")
-    return bool(value) if not pd.isna(value) else False
 
 
 def _check(corpus: Corpus, codebook: Codebook, segments: pd.DataFrame) -> dict[str, Document]:
@@ -194,7 +188,7 @@ def build_project(
 ) -> bytes:
     """The project.qde XML for ``export_qdpx``."""
     _check(corpus, codebook, segments)
-    rows = segments.assign(_negated=[as_bool(v) for v in segments["negated"]])
+    rows = segments.assign(_negated=flags(segments["negated"]))
     rows = rows.drop_duplicates(["document", "start", "end", "code", "_negated"])
     user = stable_guid("user", coder)
     root = ET.Element(

@@ -1,0 +1,72 @@
+"""Outputs read back exactly as they were built, in every format; writes are safe."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pandas as pd
+import pytest
+from ksmcode.analysis.frame import coding_frames, load_coding
+from ksmcode.codebook.load import load_codebook
+from ksmcode.errors import ExportError
+from ksmcode.export.tables import write_table, write_tables
+from ksmcode.io import load_corpus
+from ksmcode.matching.engine import code_corpus
+from ksmcode.workflow import CodeRequest, code_study
+
+
+@pytest.fixture()
+def study(tmp_path, data):
+    folder = tmp_path / "study"
+    shutil.copytree(data / "cli" / "study", folder)
+    # Metadata that a type-guessing reader would damage: leading zeros and an empty cell.
+    (folder / "sources.csv").write_text("file,rt,age\nketua.txt,03,54\nwarga.md,01,\n")
+    return folder
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx", "parquet", "jsonl"])
+def test_load_coding_returns_what_coding_frames_built(study, data, tmp_path, fmt):
+    codebook = load_codebook(data / "codebook" / "valid.yaml")
+    built = coding_frames(code_corpus(load_corpus(study), codebook))
+    request = CodeRequest(study, data / "codebook" / "valid.yaml", tmp_path / "out", fmt=fmt)
+    code_study(request)
+    loaded = load_coding(tmp_path / "out")
+    for name in ("segments", "units", "evidence"):
+        pd.testing.assert_frame_equal(
+            getattr(loaded, name), getattr(built, name), check_dtype=False, obj=name
+        )
+    assert loaded.units["rt"].tolist() == ["03", "03", "03", "", "01", "01"]
+    assert loaded.units["age"].tolist() == ["54", "54", "54", "", "", ""]
+
+
+def test_excel_output_is_text_not_formulas_or_control_characters(tmp_path):
+    frame = pd.DataFrame({"text": ["ada\x1bkontrol\x0bkarakter", "=APBD", "=1+1"]})
+    write_table(frame, tmp_path / "t.xlsx")
+    assert pd.read_excel(tmp_path / "t.xlsx")["text"].tolist() == [
+        "adakontrolkarakter",
+        "=APBD",
+        "=1+1",
+    ]
+
+
+def test_a_folder_as_output_file_is_a_clear_error(tmp_path):
+    (tmp_path / "adir").mkdir()
+    with pytest.raises(ExportError, match="is a folder; give a file name"):
+        write_table(pd.DataFrame({"a": [1]}), tmp_path / "adir")
+
+
+def test_failed_multi_file_write_replaces_nothing(tmp_path):
+    first, second = tmp_path / "a.csv", tmp_path / "b.csv"
+    write_tables({first: pd.DataFrame({"x": [1]}), second: pd.DataFrame({"x": [1]})})
+    with pytest.raises(ExportError):
+        write_tables({first: pd.DataFrame({"x": [2]}), second: pd.DataFrame({"x": [2]})}, "doc")
+    assert first.read_text() == second.read_text() == "x\n1\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.csv", "b.csv"]
+
+
+def test_outputs_get_ordinary_permissions(tmp_path):
+    write_table(pd.DataFrame({"a": [1]}), tmp_path / "t.csv")
+    mask = os.umask(0)
+    os.umask(mask)
+    assert (tmp_path / "t.csv").stat().st_mode & 0o777 == 0o666 & ~mask
