@@ -7,6 +7,7 @@ import shutil
 
 import pandas as pd
 import pytest
+
 from ksmcode.analysis.frame import coding_frames, load_coding
 from ksmcode.codebook.load import load_codebook
 from ksmcode.errors import ExportError
