@@ -62,7 +62,10 @@ def test_export_qdpx_round_trips_the_coding(cli: typer.Typer, coded: Path) -> No
     want = want.sort_values(["document", "start", "end", "code"]).reset_index(drop=True)
     pd.testing.assert_frame_equal(got.drop(columns="coder"), want, check_dtype=False)
     again = runner.invoke(cli, args)
-    assert again.exit_code == 1 and "use --force" in again.output
+    assert again.exit_code == 1, again.output
+    assert again.stderr.strip() == f"Error: {target} exists; add --force to overwrite"
+    forced = runner.invoke(cli, [*args, "--force"])
+    assert forced.exit_code == 0, forced.output
 
 
 def test_export_qdpx_refuses_a_changed_transcript(cli: typer.Typer, coded: Path) -> None:
@@ -90,10 +93,12 @@ def test_codebook_export_then_import(cli: typer.Typer, tmp_path: Path, data: Pat
         ],
     )
     assert result.exit_code == 0, result.output
-    result = runner.invoke(
-        cli, ["codebook", "import", str(qdc), "--out", str(yaml_out), "--language", "id"]
-    )
+    args = ["codebook", "import", str(qdc), "--out", str(yaml_out), "--language", "id"]
+    result = runner.invoke(cli, args)
     assert result.exit_code == 0, result.output
+    again = runner.invoke(cli, args)
+    assert again.exit_code == 1, again.output
+    assert again.stderr.strip() == f"Error: {yaml_out} exists; add --force to overwrite"
     original = load_codebook(data / "codebook" / "valid.yaml")
     # Same ids; the tree groups codes by family, so their order may differ.
     assert sorted(load_codebook(yaml_out).code_ids) == sorted(original.code_ids)

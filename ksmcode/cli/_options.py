@@ -64,3 +64,7 @@ OutputFile = Annotated[
         show_default=False,
     ),
 ]
+Force = Annotated[
+    bool,
+    typer.Option("--force", help="Overwrite an existing output file.", rich_help_panel=OUTPUT),
+]

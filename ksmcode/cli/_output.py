@@ -8,12 +8,13 @@ from __future__ import annotations
 import functools
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import typer
 from rich.console import Console
 
-from ksmcode.errors import KsmcodeError
+from ksmcode.errors import ExportError, KsmcodeError
 
 if TYPE_CHECKING:
     from rich.progress import Progress, TaskID
@@ -74,6 +75,12 @@ class DocumentProgress:
     def __exit__(self, *exc_info: object) -> None:
         if self._bar is not None:
             self._bar[0].stop()
+
+
+def refuse_overwrite(path: Path, force: bool) -> None:
+    """Raise :class:`ExportError` if ``path`` exists and ``--force`` was not given."""
+    if path.exists() and not force:
+        raise ExportError(f"{path} exists; add --force to overwrite")
 
 
 def warn(message: str) -> None:

@@ -9,8 +9,8 @@ from typing import Annotated
 
 import typer
 
-from ksmcode.cli._options import OUTPUT
-from ksmcode.cli._output import err, handle_errors, warn
+from ksmcode.cli._options import OUTPUT, Force
+from ksmcode.cli._output import err, handle_errors, refuse_overwrite, warn
 
 
 class Offsets(str, Enum):
@@ -31,13 +31,6 @@ OffsetsOpt = Annotated[
         rich_help_panel=OUTPUT,
     ),
 ]
-Force = Annotated[bool, typer.Option("--force", help="Overwrite an existing output file.")]
-
-
-def _refuse_overwrite(path: Path, force: bool) -> None:
-    if path.exists() and not force:
-        err.print(f"[bold red]Error:[/] {path} exists; use --force to overwrite it")
-        raise typer.Exit(1)
 
 
 def export_qdpx_cmd(
@@ -71,7 +64,7 @@ def export_qdpx_cmd(
 
     coding_dir = coding_dir or Path("out")
     target = out or coding_dir / "coding.qdpx"
-    _refuse_overwrite(target, force)
+    refuse_overwrite(target, force)
     written = export_run_qdpx(coding_dir, target, offsets=offsets.value)
     err.print(f"[green]Wrote[/] {written} (offsets: {offsets.value})")
 
@@ -105,7 +98,7 @@ def codebook_export_cmd(
     from ksmcode.refiqda import export_qdc
 
     target = out or path.with_suffix(f".{fmt.value}")
-    _refuse_overwrite(target, force)
+    refuse_overwrite(target, force)
     written = export_qdc(load_codebook(path), target, negated_codes=negated_codes)
     err.print(f"[green]Wrote[/] {written}")
 
@@ -126,7 +119,7 @@ def codebook_import_cmd(
 
     if language not in ("id", "en"):
         raise typer.BadParameter("use id or en", param_hint="--language")
-    _refuse_overwrite(out, force)
+    refuse_overwrite(out, force)
     skeleton = codebook_from_qdc(path, language=language)
     written = write_codebook_skeleton(skeleton, out)
     warn(f"{len(skeleton['codes'])} codes have no keywords yet; fill them in {written}")
