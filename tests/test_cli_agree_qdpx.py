@@ -18,7 +18,7 @@ def test_exported_project_agrees_perfectly_with_the_auto_coding(tmp_path, data, 
     monkeypatch.chdir(tmp_path)  # the export re-reads the transcripts recorded in run.json
     args = ["code", "study", "--codebook", "codebook.yaml", "--out", "out"]
     assert runner.invoke(app, args).exit_code == 0
-    exported = runner.invoke(app, ["export", "qdpx", "--coding-dir", "out", "--out", "p.qdpx"])
+    exported = runner.invoke(app, ["export", "qdpx", "--out", "out", "--output", "p.qdpx"])
     assert exported.exit_code == 0, exported.output
     result = runner.invoke(
         app, ["agree", "coders", "--out", "out", "--coding", "p.qdpx", "--output", "a.csv"]

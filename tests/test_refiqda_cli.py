@@ -49,7 +49,7 @@ def coded(tmp_path: Path, data: Path) -> Path:
 
 def test_export_qdpx_round_trips_the_coding(cli: typer.Typer, coded: Path) -> None:
     target = coded / "study.qdpx"
-    args = ["export", "qdpx", "--coding-dir", str(coded / "out"), "--out", str(target)]
+    args = ["export", "qdpx", "--out", str(coded / "out"), "--output", str(target)]
     result = runner.invoke(cli, args)
     assert result.exit_code == 0, result.output
     segments = load_coding(coded / "out").segments
@@ -68,11 +68,24 @@ def test_export_qdpx_round_trips_the_coding(cli: typer.Typer, coded: Path) -> No
     assert forced.exit_code == 0, forced.output
 
 
+def test_export_qdpx_defaults_to_the_project_out_folder(
+    cli: typer.Typer, coded: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (coded / "out").rename(coded / "results")
+    (coded / "ksmcode.yaml").write_text("out: results\n", encoding="utf-8")
+    monkeypatch.chdir(coded)
+    result = runner.invoke(cli, ["export", "qdpx"])
+    assert result.exit_code == 0, result.output
+    assert read_qdpx(coded / "results" / "coding.qdpx").sources
+    old = runner.invoke(cli, ["export", "qdpx", "--coding-dir", "results"])
+    assert old.exit_code == 2
+
+
 def test_export_qdpx_refuses_a_changed_transcript(cli: typer.Typer, coded: Path) -> None:
     with (coded / "study" / "ketua.txt").open("a", encoding="utf-8") as fh:
         fh.write("\nKetua: tambahan.\n")
     result = runner.invoke(
-        cli, ["export", "qdpx", "--coding-dir", str(coded / "out"), "--out", str(coded / "x.qdpx")]
+        cli, ["export", "qdpx", "--out", str(coded / "out"), "--output", str(coded / "x.qdpx")]
     )
     assert result.exit_code == 1
     assert "changed or were added since the run" in result.output
@@ -88,12 +101,12 @@ def test_codebook_export_then_import(cli: typer.Typer, tmp_path: Path, data: Pat
             str(data / "codebook" / "valid.yaml"),
             "--format",
             "qdc",
-            "--out",
+            "--output",
             str(qdc),
         ],
     )
     assert result.exit_code == 0, result.output
-    args = ["codebook", "import", str(qdc), "--out", str(yaml_out), "--language", "id"]
+    args = ["codebook", "import", str(qdc), "--output", str(yaml_out), "--language", "id"]
     result = runner.invoke(cli, args)
     assert result.exit_code == 0, result.output
     again = runner.invoke(cli, args)
@@ -107,6 +120,8 @@ def test_codebook_export_then_import(cli: typer.Typer, tmp_path: Path, data: Pat
 def test_codebook_import_of_a_non_codebook_fails_cleanly(cli: typer.Typer, tmp_path: Path) -> None:
     bad = tmp_path / "bad.qdc"
     bad.write_text("<nope/>")
-    result = runner.invoke(cli, ["codebook", "import", str(bad), "--out", str(tmp_path / "c.yaml")])
+    result = runner.invoke(
+        cli, ["codebook", "import", str(bad), "--output", str(tmp_path / "c.yaml")]
+    )
     assert result.exit_code == 1
     assert "Error:" in result.output and "expected 'CodeBook'" in result.output

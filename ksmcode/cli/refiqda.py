@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from ksmcode.cli._options import OUTPUT, Force
+from ksmcode.cli._options import OUTPUT, Force, OutDir
 from ksmcode.cli._output import err, handle_errors, refuse_overwrite, warn
 
 
@@ -34,20 +34,13 @@ OffsetsOpt = Annotated[
 
 
 def export_qdpx_cmd(
-    out: Annotated[
+    out: OutDir = None,
+    output: Annotated[
         Path | None,
         typer.Option(
-            "--out",
-            help="The .qdpx to write (default: <coding dir>/coding.qdpx).",
+            "--output",
+            help="The .qdpx to write (default: <out>/coding.qdpx).",
             rich_help_panel=OUTPUT,
-            show_default=False,
-        ),
-    ] = None,
-    coding_dir: Annotated[
-        Path | None,
-        typer.Option(
-            "--coding-dir",
-            help="Output folder of 'ksmcode code' (default: out/).",
             show_default=False,
         ),
     ] = None,
@@ -58,12 +51,13 @@ def export_qdpx_cmd(
 
     Families become code folders; negated codings use '<code> \\[negated]' sibling codes.
 
-    Example: [bold]ksmcode export qdpx --coding-dir out/ --out study.qdpx --offsets utf16[/]
+    Example: [bold]ksmcode export qdpx --out out/ --output study.qdpx --offsets utf16[/]
     """
+    from ksmcode.config import load_project
     from ksmcode.refiqda import export_run_qdpx
 
-    coding_dir = coding_dir or Path("out")
-    target = out or coding_dir / "coding.qdpx"
+    coding_dir = out or load_project().out
+    target = output or coding_dir / "coding.qdpx"
     refuse_overwrite(target, force)
     written = export_run_qdpx(coding_dir, target, offsets=offsets.value)
     err.print(f"[green]Wrote[/] {written} (offsets: {offsets.value})")
@@ -71,10 +65,10 @@ def export_qdpx_cmd(
 
 def codebook_export_cmd(
     path: Annotated[Path, typer.Argument(help="The YAML codebook, e.g. codebooks/ksm.yaml.")],
-    out: Annotated[
+    output: Annotated[
         Path | None,
         typer.Option(
-            "--out",
+            "--output",
             help="File to write (default: the codebook with a .qdc suffix).",
             show_default=False,
         ),
@@ -92,12 +86,12 @@ def codebook_export_cmd(
 ) -> None:
     """Export a codebook as a REFI-QDA codebook (.qdc) for QDA software.
 
-    Example: [bold]ksmcode codebook export codebooks/ksm.yaml --format qdc --out ksm.qdc[/]
+    Example: [bold]ksmcode codebook export codebooks/ksm.yaml --format qdc --output ksm.qdc[/]
     """
     from ksmcode.codebook.load import load_codebook
     from ksmcode.refiqda import export_qdc
 
-    target = out or path.with_suffix(f".{fmt.value}")
+    target = output or path.with_suffix(f".{fmt.value}")
     refuse_overwrite(target, force)
     written = export_qdc(load_codebook(path), target, negated_codes=negated_codes)
     err.print(f"[green]Wrote[/] {written}")
@@ -105,7 +99,7 @@ def codebook_export_cmd(
 
 def codebook_import_cmd(
     path: Annotated[Path, typer.Argument(help="A .qdc codebook, or a .qdpx project.")],
-    out: Annotated[Path, typer.Option("--out", "-o", help="The YAML codebook to write.")],
+    output: Annotated[Path, typer.Option("--output", help="The YAML codebook to write.")],
     language: Annotated[
         str, typer.Option("--language", help="Language of the code names: id or en.")
     ] = "en",
@@ -113,15 +107,15 @@ def codebook_import_cmd(
 ) -> None:
     """Turn a REFI-QDA codebook into a ksmcode YAML skeleton (keywords left to fill in).
 
-    Example: [bold]ksmcode codebook import nvivo.qdc --out codebooks/imported.yaml[/]
+    Example: [bold]ksmcode codebook import nvivo.qdc --output codebooks/imported.yaml[/]
     """
     from ksmcode.refiqda import codebook_from_qdc, write_codebook_skeleton
 
     if language not in ("id", "en"):
         raise typer.BadParameter("use id or en", param_hint="--language")
-    refuse_overwrite(out, force)
+    refuse_overwrite(output, force)
     skeleton = codebook_from_qdc(path, language=language)
-    written = write_codebook_skeleton(skeleton, out)
+    written = write_codebook_skeleton(skeleton, output)
     warn(f"{len(skeleton['codes'])} codes have no keywords yet; fill them in {written}")
     err.print(
         f"[green]Wrote[/] {written}: {len(skeleton['codes'])} codes in "
