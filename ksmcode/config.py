@@ -20,6 +20,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ksmcode.errors import ConfigError
+from ksmcode.yamlread import load_yaml, yaml_problem
 
 PROJECT_FILE = "ksmcode.yaml"
 UNITS = ("turn", "paragraph", "sentence")
@@ -47,10 +48,15 @@ def load_project(folder: str | Path = ".") -> ProjectConfig:
     if not path.is_file():
         return ProjectConfig()
     try:
-        data = yaml.safe_load(path.read_text("utf-8")) or {}
-    except yaml.MarkedYAMLError as exc:
-        line = exc.problem_mark.line + 1 if exc.problem_mark else "?"
-        raise ConfigError(f"{path}:{line}: not valid YAML: {exc.problem}") from None
+        data = load_yaml(path.read_text("utf-8")) or {}
+    except yaml.YAMLError as exc:
+        message, line = yaml_problem(exc)
+        where = f"{path}:{line + 1}" if line is not None else str(path)
+        raise ConfigError(f"{where}: not valid YAML: {message}") from None
+    except (UnicodeDecodeError, OSError) as exc:
+        raise ConfigError(
+            f"{path}: cannot read the project file ({exc}); save it as UTF-8"
+        ) from None
     if not isinstance(data, dict):
         raise ConfigError(f"{path}: the project file must be a YAML mapping of settings")
     if isinstance(data.get("interviewer"), str):

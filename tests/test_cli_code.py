@@ -172,3 +172,23 @@ def test_output_folder_inside_the_transcripts_is_not_read_back(study):
     second = run(study, "--out", str(inner))
     assert second.exit_code == 0, second.output
     assert "Coded 3 documents" in second.stderr
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"out: a\nout: b\n", "ksmcode.yaml:2: not valid YAML: duplicate key 'out'"),
+        (b"out: [a\n", "ksmcode.yaml:2: not valid YAML"),
+        (b"out: caf\xe9\n", "cannot read the project file"),
+        (b"out: a\x00\n", "not valid YAML"),
+        (b"colour: red\n", "colour: Extra inputs are not permitted"),
+    ],
+)
+def test_bad_project_file_is_one_clear_error(tmp_path, monkeypatch, content, message):
+    (tmp_path / "ksmcode.yaml").write_bytes(content)
+    monkeypatch.chdir(tmp_path)
+    for args in (["code"], ["matrix"]):
+        result = runner.invoke(app, args)
+        assert result.exit_code == 1, result.output
+        assert message in result.stderr
+        assert "Traceback" not in result.output

@@ -10,6 +10,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import yaml
 from pydantic import ValidationError
 
 from ksmcode.codebook.model import Code, Codebook, Family, Keyword, NearRule, Pattern
@@ -21,8 +22,8 @@ from ksmcode.codebook.schema import (
     Language,
     LanguageKey,
 )
-from ksmcode.codebook.yamlread import line_of, read_yaml
 from ksmcode.errors import CodebookError, Problem
+from ksmcode.yamlread import line_of, load_yaml, yaml_problem
 
 PATTERN_VALUE_OPS = {
     "IN",
@@ -86,6 +87,16 @@ def parse_codebook(text: str, path: str | Path = "<codebook>") -> Codebook:
             f"{path}: the codebook has {len(problems)} problem(s).", problems
         ) from None
     return _Builder(spec, root, path).build()
+
+
+def read_yaml(text: str, path: Path | str) -> Any:
+    """Parse codebook YAML; raise CodebookError with the 1-based line of the problem."""
+    try:
+        return load_yaml(text)
+    except yaml.YAMLError as exc:
+        message, line = yaml_problem(exc)
+        problem = Problem(message, path=path, line=None if line is None else line + 1)
+        raise CodebookError(f"{path}: the codebook is not valid YAML.", [problem]) from None
 
 
 def _pydantic_problem(err: Any, root: Any, path: str | Path) -> Problem:

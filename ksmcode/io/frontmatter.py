@@ -9,28 +9,10 @@ from typing import Any
 import yaml
 
 from ksmcode.errors import TranscriptError
+from ksmcode.yamlread import load_yaml, yaml_problem
 
 _OPEN = re.compile(r"---[ \t]*\n")
 _CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*$\n?", re.MULTILINE)
-
-
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """SafeLoader that rejects duplicate mapping keys (PyYAML silently keeps the last one)."""
-
-
-def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict[Any, Any]:
-    seen: set[Any] = set()
-    for key_node, _ in node.value:
-        key = loader.construct_object(key_node)
-        if key in seen:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"duplicate key {key!r}", key_node.start_mark
-            )
-        seen.add(key)
-    return loader.construct_mapping(node)
-
-
-_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
 def split_front_matter(text: str, path: Path | str) -> tuple[dict[str, Any], str]:
@@ -50,17 +32,15 @@ def split_front_matter(text: str, path: Path | str) -> tuple[dict[str, Any], str
         )
     source = text[opening.end() : closing.start()]
     try:
-        data = yaml.load(source, Loader=_UniqueKeyLoader)  # a SafeLoader subclass
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        # PyYAML marks are 0-based within the YAML; the YAML starts on the file's line 2.
-        line = mark.line + 2 if mark is not None else 1
+        data = load_yaml(source)
+    except yaml.YAMLError as exc:
+        message, mark = yaml_problem(exc)
+        # Marks are 0-based within the YAML, which starts on the file's line 2.
+        line = 1 if mark is None else mark + 2
         raise TranscriptError(
-            f"{path}:{line}: invalid YAML front matter: {exc.problem or exc.context}; "
+            f"{path}:{line}: invalid YAML front matter: {message}; "
             "fix the metadata between the '---' lines"
         ) from None
-    except yaml.YAMLError as exc:
-        raise TranscriptError(f"{path}:1: invalid YAML front matter: {exc}") from None
     if data is None:
         data = {}
     if not isinstance(data, dict):

@@ -6,12 +6,9 @@ one code would lose half its rules without a word, so we refuse it.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import yaml
-
-from ksmcode.errors import CodebookError, Problem
 
 
 class LineDict(dict):
@@ -28,11 +25,11 @@ class LineList(list):
     item_lines: list[int]
 
 
-class _Loader(yaml.SafeLoader):
-    pass
+class StrictLoader(yaml.SafeLoader):
+    """A SafeLoader whose mappings and sequences remember their lines and reject duplicate keys."""
 
 
-def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
+def _construct_mapping(loader: StrictLoader, node: yaml.MappingNode) -> LineDict:
     loader.flatten_mapping(node)
     result = LineDict()
     result.line = node.start_mark.line + 1
@@ -52,28 +49,31 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
     return result
 
 
-def _construct_sequence(loader: _Loader, node: yaml.SequenceNode) -> LineList:
+def _construct_sequence(loader: StrictLoader, node: yaml.SequenceNode) -> LineList:
     result = LineList(loader.construct_object(child, deep=True) for child in node.value)
     result.line = node.start_mark.line + 1
     result.item_lines = [child.start_mark.line + 1 for child in node.value]
     return result
 
 
-_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
 
 
-def read_yaml(text: str, path: Path | str) -> Any:
-    """Parse YAML text into LineDict / LineList nodes; raise CodebookError with the line."""
-    try:
-        return yaml.load(text, Loader=_Loader)
-    except yaml.MarkedYAMLError as exc:
+def load_yaml(text: str) -> Any:
+    """Parse YAML into LineDict / LineList nodes, refusing duplicate keys.
+
+    Raises ``yaml.YAMLError`` (marks are 0-based; callers add 1 for messages).
+    """
+    return yaml.load(text, Loader=StrictLoader)
+
+
+def yaml_problem(exc: yaml.YAMLError) -> tuple[str, int | None]:
+    """What a YAML error says, and its 0-based line if it has one."""
+    if isinstance(exc, yaml.MarkedYAMLError):
         mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
-        problem = Problem(str(exc.problem or exc).strip(), path=path, line=line)
-        raise CodebookError("The codebook is not valid YAML.", [problem]) from None
-    except yaml.YAMLError as exc:
-        raise CodebookError(f"{path}: the codebook is not valid YAML: {exc}") from None
+        return str(exc.problem or exc.context or exc).strip(), mark.line if mark else None
+    return str(exc).strip(), None
 
 
 def line_of(root: Any, loc: tuple[Any, ...]) -> int | None:
