@@ -75,3 +75,17 @@ def test_cli_writes_per_code_and_errors(coded):
                                   str(coded / "gold.csv"), "--per-code", "holdout"])  # fmt: skip
     assert unknown.exit_code == 1
     assert "no part 'holdout'; parts: all" in unknown.stderr
+
+
+def test_cli_output_without_per_code_writes_the_summary_shown(coded):
+    target = coded / "summary.csv"
+    result = runner.invoke(app, ["evaluate", "--out", str(coded / "out"), "--gold",
+                                 str(coded / "gold.csv"), "--split", str(coded / "split.csv"),
+                                 "--output", str(target)])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    written = pd.read_csv(target, index_col=0)
+    expected = evaluate(
+        load_coding(coded / "out"), coded / "gold.csv", split_path=coded / "split.csv"
+    ).summary
+    assert list(written.index) == ["all", "dev", "test"]
+    pd.testing.assert_frame_equal(written, expected, check_dtype=False, check_names=False)

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from ksmcode.cli._options import INPUT, OUTPUT, OutDir, OutputFile
+from ksmcode.cli._options import INPUT, OUTPUT, OutDir
 from ksmcode.cli._output import handle_errors, show_frame
 from ksmcode.cli.app import app
 
@@ -46,7 +46,16 @@ def evaluate(
             show_default=False,
         ),
     ] = None,
-    output: OutputFile = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            help="Write the table shown last to this file (.csv, .xlsx, .parquet, .jsonl): the "
+            "per-code scores with --per-code, else the summary.",
+            rich_help_panel=OUTPUT,
+            show_default=False,
+        ),
+    ] = None,
     errors: Annotated[
         Path | None,
         typer.Option(
@@ -69,10 +78,12 @@ def evaluate(
     from ksmcode.export.tables import write_table
 
     result = score(load_coding(out), gold, split_path=split)
-    show_frame(result.summary, title="Auto-coding against gold (micro averages; pooled kappa)")
+    table = result.summary
+    show_frame(table, title="Auto-coding against gold (micro averages; pooled kappa)")
     if per_code:
-        show_frame(result.per_code(per_code), title=f"Per code ({per_code})")
+        table = result.per_code(per_code)
+        show_frame(table, title=f"Per code ({per_code})")
     if output:
-        write_table(result.per_code(per_code or "all"), output)
+        write_table(table, output)
     if errors:
         write_table(result.errors, errors)
