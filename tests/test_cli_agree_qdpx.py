@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 
 import pandas as pd
+import typer
 from typer.testing import CliRunner
 
 from ksmcode.cli import app
@@ -27,3 +28,9 @@ def test_exported_project_agrees_perfectly_with_the_auto_coding(tmp_path, data, 
     table = pd.read_csv(tmp_path / "a.csv", index_col=0)
     assert table.loc["(pooled)", "percent"] == 1.0
     assert table.loc["(pooled)", "n_units"] > 0
+
+
+def test_coding_help_names_qdpx():
+    command = typer.main.get_command(app).commands["agree"].commands["coders"]
+    (coding,) = [p for p in command.params if p.name == "coding"]
+    assert coding.help.startswith("Human coding: a table (.csv, .xlsx) or a REFI-QDA project")

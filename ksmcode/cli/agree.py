@@ -62,7 +62,7 @@ def coders(
         list[Path],
         typer.Option(
             "--coding",
-            help="Human coding table, .csv or .xlsx (repeatable).",
+            help="Human coding: a table (.csv, .xlsx) or a REFI-QDA project (.qdpx) (repeatable).",
             rich_help_panel=INPUT,
             exists=True,
             dir_okay=False,
