@@ -17,7 +17,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from ksmcode.errors import TranscriptError
-from ksmcode.io.tables import cell_text, find_column, read_table
+from ksmcode.io.tables import cell_text, find_column, read_rows
 from ksmcode.model import KNOWN_FIELDS, DocumentMeta
 
 SIDECAR_NAMES = ("sources.csv", "sources.xlsx")
@@ -37,7 +37,7 @@ def find_sidecar(folder: Path) -> Path | None:
 
 def read_sidecar(path: Path) -> dict[str, dict[str, Any]]:
     """Read a sidecar into {relative file path: {column: value}} (empty cells left out)."""
-    header, rows, _ = read_table(path)
+    header, rows, _ = read_rows(path)
     file_col = find_column(header, FILE_COLUMNS)
     if file_col is None:
         raise TranscriptError(

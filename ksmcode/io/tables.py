@@ -28,7 +28,7 @@ TIMESTAMP_COLUMNS = ("timestamp", "time", "waktu", "start", "mulai", "timecode")
 _DELIMITERS = ",;\t|"
 
 
-def read_table(path: Path) -> tuple[list[str], list[list[Any]], str]:
+def read_rows(path: Path) -> tuple[list[str], list[list[Any]], str]:
     """Return (header, data rows, encoding) of a .csv or the first sheet of an .xlsx file.
 
     Fully empty rows are dropped; the header is the first non-empty row. CSV delimiters
@@ -90,7 +90,7 @@ def find_column(header: list[str], aliases: tuple[str, ...]) -> int | None:
 
 def read_transcript_table(path: Path) -> ReadResult:
     """Read a .csv/.xlsx transcript table: each row with text is one turn."""
-    header, rows, encoding = read_table(path)
+    header, rows, encoding = read_rows(path)
     text_col = find_column(header, TEXT_COLUMNS)
     if text_col is None:
         raise TranscriptError(
