@@ -38,7 +38,7 @@ def read_rows(path: Path) -> tuple[list[str], list[list[Any]], str]:
         rows, encoding = _xlsx_rows(path), "utf-8"
     else:
         text, encoding = read_text_file(path)
-        first = text.split("\n", 1)[0]
+        first = next((line for line in text.splitlines() if line.strip()), "")
         delimiter = max(_DELIMITERS, key=first.count)
         rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
     rows = [row for row in rows if any(_is_filled(v) for v in row)]
