@@ -71,13 +71,12 @@ def code_study(request: CodeRequest, on_progress: ProgressCallback | None = None
     from ksmcode.export.coding import check_output_folder, write_coding
     from ksmcode.export.tables import FORMATS
     from ksmcode.io import load_corpus
-    from ksmcode.matching.engine import CodingResult, iter_code_corpus
+    from ksmcode.matching.engine import CodingResult, iter_code_corpus, language_warnings
     from ksmcode.nlp import check_language
 
     if request.fmt not in FORMATS:
         raise ConfigError(f"unknown format '{request.fmt}'; choose one of: {', '.join(FORMATS)}")
     check_language(request.language)
-    check_output_folder(request.out)
     codebook = load_codebook(request.codebook)
     exclude = request.exclude + _inside(request.out, request.transcripts)
     corpus = load_corpus(
@@ -86,6 +85,7 @@ def code_study(request: CodeRequest, on_progress: ProgressCallback | None = None
         interviewer=request.interviewer or None,
         exclude=exclude,
     )
+    check_output_folder(request.out)  # after the inputs are read, before the long part
     total = len(corpus.documents)
     if on_progress:
         on_progress(0, total, "")
@@ -102,7 +102,8 @@ def code_study(request: CodeRequest, on_progress: ProgressCallback | None = None
         "interviewer": list(request.interviewer),
         "exclude": list(request.exclude),
     }
-    result = CodingResult(corpus, codebook, request.unit, tuple(documents), options)
+    warnings = language_warnings(corpus, codebook)
+    result = CodingResult(corpus, codebook, request.unit, tuple(documents), options, warnings)
     return write_coding(result, coding_frames(result), request.out, request.fmt)
 
 

@@ -192,3 +192,29 @@ def test_bad_project_file_is_one_clear_error(tmp_path, monkeypatch, content, mes
         assert result.exit_code == 1, result.output
         assert message in result.stderr
         assert "Traceback" not in result.output
+
+
+def test_documents_in_a_language_without_rules_are_reported(study):
+    (study / "en_only.yaml").write_text(
+        "codebook: {name: t, languages: [id]}\n"
+        "codes:\n  - {id: stage.a, keywords: {id: [pelatihan]}}\n"
+    )
+    codebook = str(study / "en_only.yaml")
+    result = runner.invoke(
+        app, ["code", str(study / "study"), "--codebook", codebook, "--out", str(study / "o")]
+    )
+    assert result.exit_code == 0, result.output
+    assert "1 document(s) are in 'en', but the codebook has no rules for that language" in (
+        result.stderr.replace("\n", " ")
+    )
+    assert "Coded 3 documents: 6 units" in result.stderr
+
+
+def test_a_codebook_error_creates_no_output_folder(study):
+    (study / "bad.yaml").write_text("codebook: {name: [x\n")
+    codebook = str(study / "bad.yaml")
+    result = runner.invoke(
+        app, ["code", str(study / "study"), "--codebook", codebook, "--out", str(study / "never")]
+    )
+    assert result.exit_code == 1
+    assert not (study / "never").exists()

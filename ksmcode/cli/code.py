@@ -76,10 +76,14 @@ def code(
     for message in summary.warnings:
         warn(message)
     err.print(
-        f"Coded {summary.documents} documents: {summary.units} units, "
+        f"Coded {_count(summary.documents, 'document')}: {_count(summary.units, 'unit')}, "
         f"{summary.coded_units} coded ({summary.percent_coded:.0f}%), "
-        f"{summary.matches} pieces of evidence ({summary.negated_matches} negated)."
+        f"{_count(summary.matches, 'piece')} of evidence ({summary.negated_matches} negated)."
     )
     if summary.codes_never_matched:
         err.print(f"Codes never matched: {', '.join(summary.codes_never_matched)}")
     err.print(f"Wrote {request.out}/ (segments, units, evidence, run.json).")
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"

@@ -45,7 +45,7 @@ def summarise(result: CodingResult, coding: Coding) -> RunSummary:
         matches=len(matches),
         negated_matches=sum(m.negated for m in matches),
         codes_never_matched=tuple(c for c in code_ids if c not in used),
-        warnings=tuple(result.corpus.warnings) + tuple(result.codebook.warnings),
+        warnings=(*result.corpus.warnings, *result.codebook.warnings, *result.warnings),
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -143,6 +144,7 @@ class CodingResult:
     unit: str
     documents: tuple[DocumentCoding, ...]
     options: dict = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()
 
     @property
     def segments(self) -> list[Segment]:
@@ -151,6 +153,23 @@ class CodingResult:
     @property
     def matches(self) -> list[Match]:
         return [m for d in self.documents for m in d.matches]
+
+
+def language_warnings(corpus: Corpus, codebook: Codebook) -> tuple[str, ...]:
+    """Warnings for documents in a language the codebook has no rules for: they would be read
+    but could never be coded."""
+    ruled: set[str | None] = set()
+    for code in codebook.codes:
+        ruled.update(k.language for k in code.keywords)
+        ruled.update(p.language for p in code.patterns)
+        ruled.update(r.language for r in code.near)
+    counts = Counter(document.meta.language or "id" for document in corpus.documents)
+    return tuple(
+        f"{n} document(s) are in '{language}', but the codebook has no rules for that language "
+        f"(its languages: {', '.join(codebook.languages)}); they cannot be coded"
+        for language, n in counts.items()
+        if None not in ruled and language not in ruled
+    )
 
 
 def _segment(document: Document, unit: str) -> list[Segment]:
@@ -202,4 +221,7 @@ def code_corpus(
         len(result.matches)
     """
     documents = tuple(iter_code_corpus(corpus, codebook, unit=unit, jobs=jobs))
-    return CodingResult(corpus, codebook, unit, documents, {"unit": unit, "jobs": jobs})
+    options = {"unit": unit, "jobs": jobs}
+    return CodingResult(
+        corpus, codebook, unit, documents, options, language_warnings(corpus, codebook)
+    )
