@@ -1,0 +1,54 @@
+"""Why a unit got its codes: the unit's text with every piece of evidence located in it."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+
+import pandas as pd
+
+from ksmcode.analysis.frame import Coding
+from ksmcode.errors import AnalysisError
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """A unit (``text`` starts at document offset ``start``) and its evidence rows (document
+    offsets; ``rule``, ``term``, ``matched``, ``negated``, ``cue`` per code)."""
+
+    segment_id: str
+    speaker: str
+    start: int
+    text: str
+    codes: pd.DataFrame  # code, family, negated, denials
+    evidence: pd.DataFrame
+
+
+def explain(coding: Coding, segment_id: str) -> Explanation:
+    """The evidence behind the codes of one unit.
+
+    Example::
+
+        explain(load_coding("out"), "wawancara/ketua_ksm.docx#41").evidence
+    """
+    units = coding.units.set_index("segment_id")
+    if segment_id not in units.index:
+        close = difflib.get_close_matches(segment_id, list(units.index), n=3)
+        hint = f"; did you mean {', '.join(close)}?" if close else ""
+        raise AnalysisError(
+            f"no unit '{segment_id}' in this coding (ids look like 'document#n'; interviewer "
+            f"turns are not units){hint}"
+        )
+    unit = units.loc[segment_id]
+    segments = coding.segments[coding.segments["segment_id"] == segment_id]
+    evidence = coding.evidence[coding.evidence["segment_id"] == segment_id]
+    return Explanation(
+        segment_id=segment_id,
+        speaker=str(unit["speaker"]),
+        start=int(unit["start"]),
+        text=str(unit["text"]),
+        codes=segments[["code", "family", "negated", "denials"]].reset_index(drop=True),
+        evidence=evidence[["code", "rule", "term", "start", "end", "matched", "negated", "cue"]]
+        .sort_values(["start", "code"])
+        .reset_index(drop=True),
+    )

@@ -1,0 +1,48 @@
+"""`ksmcode explain`: a unit's evidence, located in its text."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from typer.testing import CliRunner
+
+from ksmcode.analysis.explain import explain
+from ksmcode.analysis.frame import load_coding
+from ksmcode.cli import app
+from ksmcode.errors import AnalysisError
+
+runner = CliRunner()
+
+
+@pytest.fixture()
+def out(tmp_path, data):
+    shutil.copytree(data / "cli" / "study", tmp_path / "study")
+    args = ["code", str(tmp_path / "study"), "--codebook", str(data / "codebook" / "valid.yaml"),
+            "--out", str(tmp_path / "out")]  # fmt: skip
+    assert runner.invoke(app, args).exit_code == 0
+    return tmp_path / "out"
+
+
+def test_evidence_points_into_the_unit_text(out):
+    result = explain(load_coding(out), "ketua.txt#4")
+    assert result.speaker == "Pak Darsono"
+    assert list(result.codes["code"]) == ["stage.termination"]
+    for row in result.evidence.itertuples():
+        assert result.text[row.start - result.start : row.end - result.start] == row.matched
+    assert list(zip(result.evidence["term"], result.evidence["negated"], strict=True)) == [
+        ("terminasi", True),
+        ("dipantau terus", False),
+    ]
+
+
+def test_cli_shows_text_and_evidence_and_rejects_unknown_units(out):
+    result = runner.invoke(app, ["explain", "ketua.txt#4", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "Nggak pernah ada terminasi" in result.stdout
+    assert "stage.termination,keyword,terminasi" in result.stdout
+    missing = runner.invoke(app, ["explain", "ketua.txt#3", "--out", str(out)])
+    assert missing.exit_code == 1
+    assert "no unit 'ketua.txt#3'" in missing.stderr
+    with pytest.raises(AnalysisError, match=r"did you mean ketua\.txt#"):
+        explain(load_coding(out), "ketua.txt#3")
