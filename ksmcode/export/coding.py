@@ -68,6 +68,7 @@ def run_record(result: CodingResult, coding: Coding, summary: RunSummary, fmt: s
             "sha256": codebook.sha256,
             "codes": list(coding.code_ids),
             "families": coding.families,
+            "labels": {c.id: c.labels for c in codebook.codes},
         },
         "inputs": inputs,
         "options": {**result.options, "format": fmt},

@@ -27,12 +27,20 @@ def _cell(value: object) -> str:
     return str(value).replace("|", "\\|").replace("\n", " ")
 
 
+def _label(labels: dict[str, str]) -> str:
+    """ "Tahap persiapan / Engagement" from a code's labels per language."""
+    return " / ".join(dict.fromkeys(labels.values()))
+
+
 def render_markdown(report: StudyReport) -> str:
     """The report as one Markdown document."""
     run = report.run
     codebook = run.get("codebook", {})
     counts = run.get("counts", {})
-    tri = report.triangulation
+    labels = codebook.get("labels", {})
+    tri = report.triangulation.assign(
+        label=[_label(labels.get(code, {})) for code in report.triangulation.index]
+    )
     status = tri["status"].value_counts()
     title = f"{codebook.get('name', 'codebook')} (version {codebook.get('version', '?')})"
     parts = [
@@ -49,7 +57,7 @@ def render_markdown(report: StudyReport) -> str:
         markdown_table(
             tri[
                 [
-                    "family",
+                    "label",
                     "status",
                     "groups_affirming",
                     "groups_negating",
