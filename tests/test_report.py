@@ -54,7 +54,7 @@ def test_report_on_a_coded_study(tmp_path, data):
     assert "| stage.termination | ketua.txt | ketua.txt#4 | organiser |" in denials
     triangulation = text.split("## Triangulation by role")[1].split("##")[0]
     termination = next(r for r in triangulation.splitlines() if r.startswith("| stage.termination"))
-    assert termination.startswith("| stage.termination | Terminasi / Termination | convergent |")
+    assert termination.startswith("| stage.termination | Terminasi / Termination | divergent |")
     assert "| organiser (1); partner (1) |" in termination
 
 
