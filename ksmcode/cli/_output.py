@@ -83,6 +83,11 @@ def refuse_overwrite(path: Path, force: bool) -> None:
         raise ExportError(f"{path} exists; add --force to overwrite")
 
 
+def plural(n: int, noun: str) -> str:
+    """ "1 document", "2 documents"."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 def warn(message: str) -> None:
     err.print(f"[yellow]Warning:[/] {message}", soft_wrap=True, markup=True)
 

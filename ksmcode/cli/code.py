@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from ksmcode.cli._options import INPUT, MATCHING, CodebookOpt, Format, OutDir, Transcripts
-from ksmcode.cli._output import DocumentProgress, err, handle_errors, warn
+from ksmcode.cli._output import DocumentProgress, err, handle_errors, plural, warn
 from ksmcode.cli.app import app
 
 
@@ -76,14 +76,10 @@ def code(
     for message in summary.warnings:
         warn(message)
     err.print(
-        f"Coded {_count(summary.documents, 'document')}: {_count(summary.units, 'unit')}, "
+        f"Coded {plural(summary.documents, 'document')}: {plural(summary.units, 'unit')}, "
         f"{summary.coded_units} coded ({summary.percent_coded:.0f}%), "
-        f"{_count(summary.matches, 'piece')} of evidence ({summary.negated_matches} negated)."
+        f"{plural(summary.matches, 'piece')} of evidence ({summary.negated_matches} negated)."
     )
     if summary.codes_never_matched:
         err.print(f"Codes never matched: {', '.join(summary.codes_never_matched)}")
     err.print(f"Wrote {request.out}/ (segments, units, evidence, run.json).")
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from ksmcode.cli._output import err, handle_errors, out, warn
+from ksmcode.cli._output import err, handle_errors, out, plural, warn
 from ksmcode.cli.app import codebook_app
 
 CodebookPath = Annotated[Path, typer.Argument(help="The YAML codebook, e.g. codebooks/ksm.yaml.")]
@@ -29,8 +29,9 @@ def check(path: CodebookPath) -> None:
         warn(message)
     rules = sum(c.rule_count for c in codebook.codes)
     err.print(
-        f"[green]OK[/] {path}: {len(codebook.codes)} codes in {len(codebook.families)} families, "
-        f"{rules} rules, {len(codebook.warnings)} warning(s)."
+        f"[green]OK[/] {path}: {plural(len(codebook.codes), 'code')} in "
+        f"{len(codebook.families)} famil{'y' if len(codebook.families) == 1 else 'ies'}, "
+        f"{plural(rules, 'rule')}, {plural(len(codebook.warnings), 'warning')}."
     )
 
 
