@@ -25,3 +25,16 @@ def test_codebook():
     from ksmcode.codebook.load import load_codebook
 
     return load_codebook(DATA / "codebook" / "valid.yaml")
+
+
+@pytest.fixture()
+def coded_out(tmp_path):
+    """The small CLI study (tests/data/cli/study) coded with the test codebook: the out folder."""
+    import shutil
+
+    from ksmcode.workflow import CodeRequest, code_study
+
+    shutil.copytree(DATA / "cli" / "study", tmp_path / "study")
+    out = tmp_path / "out"
+    code_study(CodeRequest(tmp_path / "study", DATA / "codebook" / "valid.yaml", out))
+    return out

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-
 import pandas as pd
 import pytest
 from typer.testing import CliRunner
@@ -30,11 +28,8 @@ SPLIT = "document,split\nketua.txt,dev\nwarga.md,test\npartner.txt,test\n"
 
 
 @pytest.fixture()
-def coded(tmp_path, data):
-    shutil.copytree(data / "cli" / "study", tmp_path / "study")
-    args = ["code", str(tmp_path / "study"), "--codebook", str(data / "codebook" / "valid.yaml"),
-            "--out", str(tmp_path / "out")]  # fmt: skip
-    assert runner.invoke(app, args).exit_code == 0
+def coded(coded_out):
+    tmp_path = coded_out.parent
     (tmp_path / "gold.csv").write_text(GOLD)
     (tmp_path / "split.csv").write_text(SPLIT)
     return tmp_path

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 from typer.testing import CliRunner
 
@@ -16,12 +14,8 @@ runner = CliRunner()
 
 
 @pytest.fixture()
-def out(tmp_path, data):
-    shutil.copytree(data / "cli" / "study", tmp_path / "study")
-    args = ["code", str(tmp_path / "study"), "--codebook", str(data / "codebook" / "valid.yaml"),
-            "--out", str(tmp_path / "out")]  # fmt: skip
-    assert runner.invoke(app, args).exit_code == 0
-    return tmp_path / "out"
+def out(coded_out):
+    return coded_out
 
 
 def test_evidence_points_into_the_unit_text(out):

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-
 import pandas as pd
 from typer.testing import CliRunner
 
@@ -20,21 +18,8 @@ def test_markdown_table_escapes_pipes_and_newlines():
     )
 
 
-def test_report_on_a_coded_study(tmp_path, data):
-    shutil.copytree(data / "cli" / "study", tmp_path / "study")
-    out = tmp_path / "out"
-    coded = runner.invoke(
-        app,
-        [
-            "code",
-            str(tmp_path / "study"),
-            "--codebook",
-            str(data / "codebook" / "valid.yaml"),
-            "--out",
-            str(out),
-        ],
-    )
-    assert coded.exit_code == 0, coded.output
+def test_report_on_a_coded_study(coded_out):
+    out = coded_out
     result = runner.invoke(app, ["report", "--out", str(out)])
     assert result.exit_code == 0, result.output
     text = (out / "report.md").read_text()
