@@ -62,3 +62,8 @@ def test_python_dash_m_runs():
         [sys.executable, "-m", "ksmcode", "--version"], capture_output=True, text=True, check=True
     )
     assert out.stdout.startswith("ksmcode ")
+
+
+def test_every_public_name_resolves():
+    for name in ksmcode.__all__:
+        assert getattr(ksmcode, name) is not None
