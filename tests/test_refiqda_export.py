@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from lxml import etree
-from test_refiqda_study import SHARED, make_codebook, make_corpus, make_segments, needs_shared
+from test_refiqda_study import make_codebook, make_corpus, make_segments
 
 from ksmcode.errors import ExportError
 from ksmcode.refiqda import export_qdc, export_qdpx
@@ -28,10 +28,10 @@ def _qde(path: Path) -> etree._Element:
 
 
 def _schema(name: str) -> etree.XMLSchema:
-    return etree.XMLSchema(etree.parse(str(SHARED / "schema" / name)))
+    """An official REFI-QDA schema, vendored in tests/data/refi-qda (see its README)."""
+    return etree.XMLSchema(etree.parse(str(Path(__file__).parent / "data" / "refi-qda" / name)))
 
 
-@needs_shared
 @pytest.mark.parametrize("offsets", ["codepoint", "utf16"])
 def test_project_validates_against_xsd(tmp_path: Path, offsets: str) -> None:
     corpus = make_corpus()
@@ -42,7 +42,6 @@ def test_project_validates_against_xsd(tmp_path: Path, offsets: str) -> None:
     assert schema.validate(_qde(path)), schema.error_log
 
 
-@needs_shared
 @pytest.mark.parametrize("negated_codes", [False, True])
 def test_codebook_validates_against_xsd(tmp_path: Path, negated_codes: bool) -> None:
     path = export_qdc(make_codebook(), tmp_path / "ksm.qdc", negated_codes=negated_codes)
