@@ -9,6 +9,8 @@ Example ``ksmcode.yaml``::
     language: id
     interviewer: [Peneliti]
     format: csv
+    pseudonymise: false   # true: outputs use pseudonyms (map in pseudonyms.csv, beside this file)
+    names: names.csv      # extra names to pseudonymise (name, pseudonym)
 """
 
 from __future__ import annotations
@@ -39,6 +41,8 @@ class ProjectConfig(BaseModel):
     interviewer: list[str] = Field(default_factory=list)
     format: Literal["csv", "xlsx", "parquet", "jsonl"] = "csv"
     exclude: list[str] = Field(default_factory=list)
+    pseudonymise: bool = False
+    names: Path | None = None
 
 
 def load_project(folder: str | Path = ".") -> ProjectConfig:
@@ -68,5 +72,7 @@ def load_project(folder: str | Path = ".") -> ProjectConfig:
             f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()
         )
         raise ConfigError(f"{path}: {problems}") from None
-    paths = ("transcripts", "codebook", "out")
-    return config.model_copy(update={k: folder / getattr(config, k) for k in paths})
+    paths = ("transcripts", "codebook", "out", "names")
+    return config.model_copy(
+        update={k: folder / v for k in paths if (v := getattr(config, k)) is not None}
+    )

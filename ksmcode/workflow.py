@@ -25,6 +25,9 @@ class CodeRequest:
     fmt: str = "csv"
     jobs: int = 1
     exclude: tuple[str, ...] = field(default_factory=tuple)
+    pseudonymise: bool = False
+    names: Path | None = None  # extra names to pseudonymise
+    name_map: Path = Path("pseudonyms.csv")  # where the name map is kept (never inside out)
 
     @classmethod
     def resolve(
@@ -39,8 +42,12 @@ class CodeRequest:
         interviewer: Sequence[str] | None = None,
         fmt: str | None = None,
         jobs: int = 1,
+        pseudonymise: bool | None = None,
+        names: Path | None = None,
     ) -> CodeRequest:
         """Options given here override the project file, which overrides the defaults."""
+        from ksmcode.pseudonymise import MAP_FILE
+
         config = load_project(project_dir)
         unit = unit or config.unit
         if unit not in UNITS:
@@ -55,6 +62,9 @@ class CodeRequest:
             fmt=fmt or config.format,
             jobs=jobs,
             exclude=tuple(config.exclude),
+            pseudonymise=config.pseudonymise if pseudonymise is None else pseudonymise,
+            names=names or config.names,
+            name_map=project_dir / MAP_FILE,
         )
 
 
@@ -85,6 +95,12 @@ def code_study(request: CodeRequest, on_progress: ProgressCallback | None = None
         interviewer=request.interviewer or None,
         exclude=exclude,
     )
+    if request.pseudonymise:
+        from ksmcode.pseudonymise import pseudonymise_study
+
+        corpus = pseudonymise_study(
+            corpus, map_path=request.name_map, out=request.out, names=request.names
+        )
     check_output_folder(request.out)  # after the inputs are read, before the long part
     total = len(corpus.documents)
     if on_progress:
@@ -101,6 +117,7 @@ def code_study(request: CodeRequest, on_progress: ProgressCallback | None = None
         "language": request.language,
         "interviewer": list(request.interviewer),
         "exclude": list(request.exclude),
+        **({"pseudonymise": True} if request.pseudonymise else {}),
     }
     warnings = language_warnings(corpus, codebook)
     result = CodingResult(corpus, codebook, request.unit, tuple(documents), options, warnings)

@@ -49,6 +49,25 @@ def code(
     jobs: Annotated[
         int, typer.Option("--jobs", "-j", min=1, help="Processes to use.", rich_help_panel=MATCHING)
     ] = 1,
+    pseudonymise: Annotated[
+        bool | None,
+        typer.Option(
+            "--pseudonymise/--real-names",
+            help="Outputs use pseudonyms for informants, speakers and names in the text; the "
+            "name map is written to pseudonyms.csv beside ksmcode.yaml, never into --out.",
+            rich_help_panel=INPUT,
+            show_default=False,
+        ),
+    ] = None,
+    names: Annotated[
+        Path | None,
+        typer.Option(
+            "--names",
+            help="Extra names to pseudonymise: a .csv with 'name' and optional 'pseudonym'.",
+            rich_help_panel=INPUT,
+            show_default=False,
+        ),
+    ] = None,
     out: OutDir = None,
     fmt: Format = None,
 ) -> None:
@@ -70,6 +89,8 @@ def code(
         interviewer=interviewer,
         fmt=fmt,
         jobs=jobs,
+        pseudonymise=pseudonymise,
+        names=names,
     )
     with DocumentProgress("Coding") as progress:
         summary = code_study(request, on_progress=progress.update)
@@ -82,4 +103,7 @@ def code(
     )
     if summary.codes_never_matched:
         err.print(f"Codes never matched: {', '.join(summary.codes_never_matched)}")
-    err.print(f"Wrote {request.out}/ (segments, units, evidence, run.json).")
+    written = "segments, units, evidence, run.json"
+    if request.pseudonymise:
+        written += ", documents.jsonl; pseudonymised, name map in " + str(request.name_map)
+    err.print(f"Wrote {request.out}/ ({written}).", markup=False)

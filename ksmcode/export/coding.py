@@ -12,6 +12,7 @@ from ksmcode.analysis.frame import Coding
 from ksmcode.errors import ExportError
 from ksmcode.export.atomic import ensure_writable, file_sha256
 from ksmcode.export.tables import FORMATS, write_tables
+from ksmcode.io.documents import DOCUMENTS_FILE, dump_documents
 from ksmcode.matching.engine import CodingResult
 
 
@@ -110,7 +111,12 @@ def write_coding(
               (("segments", coding.segments), ("units", coding.units),
                ("evidence", coding.evidence))}  # fmt: skip
     text = json.dumps(record, indent=2, ensure_ascii=False, default=_jsonable) + "\n"
-    write_tables(tables, fmt, extra={out / "run.json": text.encode("utf-8")})
+    extra = {out / "run.json": text.encode("utf-8")}
+    if result.options.get("pseudonymise"):  # the texts that the outputs' offsets refer to
+        extra[out / DOCUMENTS_FILE] = dump_documents(c.document for c in result.documents)
+    write_tables(tables, fmt, extra=extra)
+    if not result.options.get("pseudonymise"):
+        (out / DOCUMENTS_FILE).unlink(missing_ok=True)  # an earlier run's, no longer true
     return summary
 
 
