@@ -29,6 +29,15 @@ CodebookOpt = Annotated[
         show_default=False,
     ),
 ]
+NamesOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--names",
+        help="Extra names to pseudonymise: a .csv with 'name' and optional 'pseudonym'.",
+        rich_help_panel=INPUT,
+        show_default=False,
+    ),
+]
 GroupBy = Annotated[
     str,
     typer.Option(

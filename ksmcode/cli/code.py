@@ -7,7 +7,15 @@ from typing import Annotated
 
 import typer
 
-from ksmcode.cli._options import INPUT, MATCHING, CodebookOpt, Format, OutDir, Transcripts
+from ksmcode.cli._options import (
+    INPUT,
+    MATCHING,
+    CodebookOpt,
+    Format,
+    NamesOpt,
+    OutDir,
+    Transcripts,
+)
 from ksmcode.cli._output import DocumentProgress, err, handle_errors, plural, warn
 from ksmcode.cli.app import app
 
@@ -59,15 +67,7 @@ def code(
             show_default=False,
         ),
     ] = None,
-    names: Annotated[
-        Path | None,
-        typer.Option(
-            "--names",
-            help="Extra names to pseudonymise: a .csv with 'name' and optional 'pseudonym'.",
-            rich_help_panel=INPUT,
-            show_default=False,
-        ),
-    ] = None,
+    names: NamesOpt = None,
     out: OutDir = None,
     fmt: Format = None,
 ) -> None:

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from ksmcode.cli._options import INPUT, Transcripts
+from ksmcode.cli._options import NamesOpt, Transcripts
 from ksmcode.cli._output import err, handle_errors, plural, show_frame
 from ksmcode.cli.app import app
 
@@ -17,15 +17,7 @@ from ksmcode.cli.app import app
 def pseudonymise(
     transcripts: Transcripts = None,
     *,
-    names: Annotated[
-        Path | None,
-        typer.Option(
-            "--names",
-            help="Extra names to pseudonymise: a .csv with 'name' and optional 'pseudonym'.",
-            rich_help_panel=INPUT,
-            show_default=False,
-        ),
-    ] = None,
+    names: NamesOpt = None,
     suggest: Annotated[
         bool,
         typer.Option(
