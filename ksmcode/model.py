@@ -91,3 +91,4 @@ class Match:
     term: str  # the codebook term or rule name that matched
     negated: bool = False
     cue: str | None = None  # the negation cue, when negated
+    rule_id: str = ""  # the rule's id, e.g. "support.budget/keyword/3"

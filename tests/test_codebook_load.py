@@ -109,3 +109,38 @@ def test_parent_gives_family():
     )
     assert cb.code("y").family == "welfare"
     assert cb.code("y").parent == "welfare.x"
+
+
+def test_rule_ids_are_stable_and_readable(test_codebook):
+    budget = test_codebook.code("support.budget")
+    assert [r.id for r in budget.rules] == [
+        *(f"support.budget/keyword/{n}" for n in range(1, 7)),
+        "support.budget/exclude/1",
+    ]
+    assert test_codebook.code("stage.implementation").patterns[0].id == (
+        "stage.implementation/pattern/1"
+    )
+    assert test_codebook.code("inhibit.time").near[0].id == "inhibit.time/near/1"
+
+
+def test_a_near_rule_may_name_its_own_id_once():
+    text = """
+codebook: {name: t}
+codes:
+  - id: stage.a
+    near: [{id: held, a: [x], b: [y]}]
+  - id: stage.b
+    near: [{id: held, a: [x], b: [z]}]
+"""
+    with pytest.raises(CodebookError) as info:
+        parse_codebook(text, "cb.yaml")
+    assert [str(p) for p in info.value.problems] == [
+        "cb.yaml:7: code 'stage.b': duplicate rule id 'held' (first at line 5)"
+    ]
+    assert (
+        parse_codebook(text.replace("id: held, a: [x], b: [z]", "a: [x], b: [z]"))
+        .code("stage.a")
+        .near[0]
+        .id
+        == "held"
+    )

@@ -54,7 +54,7 @@ def test_scores_and_errors(coded):
     assert errors.loc[("ketua.txt#5", "support.human_resources"), "error"] == "false negative"
     fp = errors.loc[("warga.md#2", "stage.implementation")]
     assert fp["error"] == "false positive" and fp["part"] == "test"
-    assert fp["evidence"].startswith("pattern")
+    assert fp["evidence"].startswith("stage.implementation/pattern/1 'kelompok tani'")
 
 
 def test_cli_writes_per_code_and_errors(coded):

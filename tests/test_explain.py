@@ -34,7 +34,7 @@ def test_cli_shows_text_and_evidence_and_rejects_unknown_units(out):
     result = runner.invoke(app, ["explain", "ketua.txt#4", "--out", str(out)])
     assert result.exit_code == 0, result.output
     assert "Nggak pernah ada terminasi" in result.stdout
-    assert "stage.termination,keyword,terminasi" in result.stdout
+    assert "stage.termination,stage.termination/keyword/1,terminasi" in result.stdout
     missing = runner.invoke(app, ["explain", "ketua.txt#3", "--out", str(out)])
     assert missing.exit_code == 1
     assert "no unit 'ketua.txt#3'" in missing.stderr

@@ -179,3 +179,42 @@ def test_proximity_stays_within_a_sentence(engine):
 def test_colloquial_spellings_with_clitics_and_negation(engine):
     # "belom" is "belum" (not the stem "bom"), so it negates; "duitnya" is "uangnya".
     assert found(engine, "Terminasinya belom ada.") == {("stage.termination", True)}
+
+
+def test_evidence_carries_the_rule_id(engine):
+    ids = {m.rule_id for m in code_text(engine, "Kelompok tani dapat dana, tapi alatnya kurang.")}
+    assert ids == {
+        "stage.implementation/pattern/1",
+        "support.budget/keyword/2",
+        "inhibit.facilities/near/1",
+    }
+
+
+def suppressed(engine, text):
+    doc = Document("t.txt", Path("t.txt"), text, (Turn(0, len(text)),), DocumentMeta())
+    dropped: list = []
+    engine.code_document(doc, [Segment("t.txt", 1, 0, len(text), 0)], dropped)
+    return {(reason, detail, m.rule_id) for reason, detail, m in dropped}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Itu diatur di anggaran dasar koperasi.",
+            {("exclude", "support.budget/exclude/1", "support.budget/keyword/1")},
+        ),
+        ("Sarananya tidak ada.", {("when_negated", "tidak", "support.facilities/keyword/1")}),
+        (
+            "Alatnya terbatas.",
+            {("yield_to", "inhibit.facilities", "support.facilities/keyword/2")},
+        ),
+        (
+            "Pengurus rapat tiap bulan.",
+            {("min_terms", "1 of 2 terms", "support.human_resources/keyword/1")},
+        ),
+        ("Pengurus dibantu Dinsos.", set()),
+    ],
+)
+def test_filters_record_what_they_suppress(engine, text, expected):
+    assert suppressed(engine, text) == expected

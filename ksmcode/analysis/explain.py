@@ -14,7 +14,7 @@ from ksmcode.errors import AnalysisError
 @dataclass(frozen=True)
 class Explanation:
     """A unit (``text`` starts at document offset ``start``) and its evidence rows (document
-    offsets; ``rule``, ``term``, ``matched``, ``negated``, ``cue`` per code)."""
+    offsets; ``rule_id``, ``term``, ``matched``, ``negated``, ``cue`` per code)."""
 
     segment_id: str
     speaker: str
@@ -48,7 +48,7 @@ def explain(coding: Coding, segment_id: str) -> Explanation:
         start=int(unit["start"]),
         text=str(unit["text"]),
         codes=segments[["code", "family", "negated", "denials"]].reset_index(drop=True),
-        evidence=evidence[["code", "rule", "term", "start", "end", "matched", "negated", "cue"]]
+        evidence=evidence[["code", "rule_id", "term", "start", "end", "matched", "negated", "cue"]]
         .sort_values(["start", "code"])
         .reset_index(drop=True),
     )

@@ -9,7 +9,10 @@ attributes, in first-seen order):
   ``evidence`` (readable summary), ``text``, attributes.
 - ``units``: one row per non-interviewer unit, coded or not. ID_COLUMNS, ``text``, attributes,
   one 0/1 column per code in codebook order.
-- ``evidence``: one row per piece of evidence (``Match``).
+- ``evidence``: one row per piece of evidence (``Match``), with the id of the rule behind it.
+- ``suppressed``: one row per piece of evidence the codebook's filters discarded: the evidence
+  columns plus ``reason`` (exclude, when_negated, yield_to, min_terms) and ``detail`` (the
+  exclude rule, the negation cue, the code yielded to, the terms found).
 """
 
 from __future__ import annotations
@@ -45,6 +48,7 @@ EVIDENCE_COLUMNS = [
     "segment_id",
     "code",
     "rule",
+    "rule_id",
     "term",
     "start",
     "end",
@@ -52,6 +56,7 @@ EVIDENCE_COLUMNS = [
     "negated",
     "cue",
 ]
+SUPPRESSED_COLUMNS = [*EVIDENCE_COLUMNS, "reason", "detail"]
 
 
 @dataclass(frozen=True)
@@ -65,6 +70,7 @@ class Coding:
     code_ids: tuple[str, ...]
     families: dict[str, str]
     folder: Path | None = None  # the output folder it was read from, if any
+    suppressed: pd.DataFrame | None = None  # None: a run folder written before it was recorded
 
 
 def _attribute_names(documents: list[Document]) -> list[str]:
@@ -95,12 +101,19 @@ def _unit_row(doc: Document, seg: Segment, attributes: list[str]) -> dict[str, A
 
 
 def describe_evidence(matches: list[Match]) -> str:
-    """One readable line per code: ``keyword 'pelatihan' → "Pelatihannya" [120:132]; …``."""
+    """One readable line per code, each piece led by its rule id:
+    ``stage.planning/keyword/2 'musyawarah' → "musyawarah" [120:130]; …``."""
     parts = []
     for m in matches:
         negation = f" (negated by '{m.cue}')" if m.negated else ""
-        parts.append(f"{m.rule} '{m.term}' → \"{m.text}\" [{m.start}:{m.end}]{negation}")
+        rule = m.rule_id or m.rule
+        parts.append(f"{rule} '{m.term}' → \"{m.text}\" [{m.start}:{m.end}]{negation}")
     return "; ".join(parts)
+
+
+def _evidence_row(doc: Document, seg: Segment, m: Match) -> list[Any]:
+    return [doc.id, seg.id, m.code, m.rule, m.rule_id, m.term, m.start, m.end, m.text,
+            m.negated, m.cue or ""]  # fmt: skip
 
 
 def coding_frames(result: CodingResult) -> Coding:
@@ -110,7 +123,9 @@ def coding_frames(result: CodingResult) -> Coding:
     families = {c.id: c.family for c in codebook.codes}
     order = {c: i for i, c in enumerate(code_ids)}
     attributes = _attribute_names([d.document for d in result.documents])
-    unit_rows, segment_rows, evidence_rows = [], [], []
+    unit_rows, segment_rows = [], []
+    evidence_rows: list[list[Any]] = []
+    suppressed_rows: list[list[Any]] = []
     for coded in result.documents:
         doc = coded.document
         by_segment: dict[int, dict[str, list[Match]]] = defaultdict(lambda: defaultdict(list))
@@ -134,21 +149,12 @@ def coding_frames(result: CodingResult) -> Coding:
                     text=base["text"],
                 )
                 segment_rows.append(row)
-                for m in evidence:
-                    evidence_rows.append(
-                        [
-                            doc.id,
-                            seg.id,
-                            code,
-                            m.rule,
-                            m.term,
-                            m.start,
-                            m.end,
-                            m.text,
-                            m.negated,
-                            m.cue or "",
-                        ]
-                    )
+                evidence_rows.extend(_evidence_row(doc, seg, m) for m in evidence)
+        segments = {seg.index: seg for seg in coded.segments}
+        for reason, detail, m in coded.suppressed:
+            suppressed_rows.append(
+                [*_evidence_row(doc, segments[m.segment_index], m), reason, detail]
+            )
     seg_columns = [
         *ID_COLUMNS,
         "code",
@@ -167,6 +173,7 @@ def coding_frames(result: CodingResult) -> Coding:
         run={},
         code_ids=tuple(code_ids),
         families=families,
+        suppressed=pd.DataFrame(suppressed_rows, columns=SUPPRESSED_COLUMNS),
     )
 
 
@@ -207,8 +214,21 @@ def load_coding(out_dir: str | Path | None = None) -> Coding:
         if not path.is_file():
             raise AnalysisError(f"{path}: missing; run 'ksmcode code --out {out}' again")
         frames[name] = _typed(read_table(path, as_text=True), code_ids)
+    if "rule_id" not in frames["evidence"]:  # a run folder from before rule ids
+        frames["evidence"].insert(4, "rule_id", "")
+    suppressed_path = out / f"suppressed.{fmt}"
+    suppressed = None
+    if suppressed_path.is_file():
+        suppressed = _typed(read_table(suppressed_path, as_text=True), code_ids)
     return Coding(
-        frames["segments"], frames["units"], frames["evidence"], run, code_ids, families, out
+        frames["segments"],
+        frames["units"],
+        frames["evidence"],
+        run,
+        code_ids,
+        families,
+        out,
+        suppressed,
     )
 
 

@@ -189,10 +189,13 @@ class _Builder:
                     continue
                 language = None if lang == "any" else lang
                 out.append(parse_keyword(term, language, line_of(self.root, loc)))
+        if key in ("keywords", "exclude"):
+            kind = key.removesuffix("s")
+            out = [replace(kw, id=f"{spec.id}/{kind}/{n}") for n, kw in enumerate(out, 1)]
         return tuple(out)
 
     def patterns(self, spec: CodeSpec, i: int) -> tuple[Pattern, ...]:
-        out = []
+        out: list[Pattern] = []
         for lang, patterns in spec.patterns.items():
             for j, tokens in enumerate(patterns):
                 loc = ("codes", i, "patterns", lang, j)
@@ -203,9 +206,9 @@ class _Builder:
                         hint = "blank pipelines only tokenise; use LOWER, NORM or REGEX instead"
                     self.problem(f"patterns.{lang}[{j}]: {error}", loc, spec.id, hint)
                 if not errors:
-                    name = f"{spec.id}:pattern{j + 1}"
+                    rule_id = f"{spec.id}/pattern/{len(out) + 1}"
                     language = None if lang == "any" else lang
-                    out.append(Pattern(tuple(tokens), language, name, line_of(self.root, loc)))
+                    out.append(Pattern(tuple(tokens), language, rule_id, line_of(self.root, loc)))
         return tuple(out)
 
     def near(self, spec: CodeSpec, i: int) -> tuple[NearRule, ...]:
@@ -214,9 +217,9 @@ class _Builder:
             sides = []
             for side in ("a", "b"):
                 sides.append(self.terms(spec, f"near[{j}].{side}", i, {"any": getattr(rule, side)}))
-            name = rule.name or f"{spec.id}:near{j + 1}"
+            rule_id = rule.id or rule.name or f"{spec.id}/near/{j + 1}"
             line = line_of(self.root, ("codes", i, "near", j))
-            rules.append(NearRule(sides[0], sides[1], rule.window, rule.lang, name, line))
+            rules.append(NearRule(sides[0], sides[1], rule.window, rule.lang, rule_id, line))
         return tuple(rules)
 
     def build(self) -> Codebook:
@@ -264,6 +267,7 @@ class _Builder:
                     line=line_of(self.root, ("codes", i)),
                 )
             )
+        self._check_rule_ids(codes)
         self._warn_shared_keywords(codes)
         if self.problems:
             raise CodebookError(
@@ -297,6 +301,16 @@ class _Builder:
             hint = f"did you mean '{close[0]}'?" if close else f"families: {', '.join(family_ids)}"
             self.problem(f"unknown family '{family}'", ("codes", i, "family"), c.id, hint)
         return family
+
+    def _check_rule_ids(self, codes: list[Code]) -> None:
+        first: dict[str, int | None] = {}
+        for code in codes:
+            for rule in code.rules:
+                if rule.id in first:
+                    where = f" (first at line {first[rule.id]})" if first[rule.id] else ""
+                    message = f"duplicate rule id '{rule.id}'{where}"
+                    self.problems.append(Problem(message, self.path, rule.line, code=code.id))
+                first.setdefault(rule.id, rule.line)
 
     def _warn_shared_keywords(self, codes: list[Code]) -> None:
         owners: dict[tuple[str, str | None, str], list[str]] = defaultdict(list)

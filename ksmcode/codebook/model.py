@@ -18,6 +18,7 @@ class Keyword:
     language: str | None  # None: applies to every language
     mode: KeywordMode = "norm"
     line: int | None = None  # line in the codebook file, for messages
+    id: str = ""  # rule id, e.g. "support.budget/keyword/3" ("" for the terms of a near rule)
 
 
 @dataclass(frozen=True)
@@ -26,7 +27,7 @@ class Pattern:
 
     tokens: tuple[dict[str, Any], ...]
     language: str | None
-    name: str
+    id: str  # rule id, e.g. "stage.planning/pattern/1"
     line: int | None = None
 
 
@@ -39,7 +40,7 @@ class NearRule:
     b: tuple[Keyword, ...]
     window: int
     language: str | None
-    name: str
+    id: str  # the rule's own ``id:``, else e.g. "stage.termination/near/2"
     line: int | None = None
 
 
@@ -78,6 +79,11 @@ class Code:
     @property
     def rule_count(self) -> int:
         return len(self.keywords) + len(self.patterns) + len(self.near)
+
+    @property
+    def rules(self) -> tuple[Keyword | Pattern | NearRule, ...]:
+        """Every rule of the code, exclude phrases included, in rule-id order."""
+        return (*self.keywords, *self.patterns, *self.near, *self.exclude)
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ Language = Literal["id", "en"]
 LanguageKey = Literal["id", "en", "any"]  # a rule block's key: a language, or "any" for all
 LANGUAGES: tuple[Language, ...] = ("id", "en")
 ID_PATTERN = r"^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)*$"
+RULE_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.\-/]*$"
 COLOR_PATTERN = r"^#([0-9A-Fa-f]{6}|[0-9A-Fa-f]{3})$"
 
 # Token attributes a blank spaCy pipeline (tokenizer + our normaliser) can provide. LEMMA is only
@@ -93,7 +94,8 @@ class NearSpec(_Strict):
     b: Terms = Field(min_length=1)
     window: int = Field(default=5, ge=1, le=50)
     lang: Language | None = None
-    name: str | None = None
+    id: str | None = Field(default=None, pattern=RULE_ID_PATTERN)
+    name: str | None = Field(default=None, pattern=RULE_ID_PATTERN)  # older spelling of id
 
 
 class CodeSpec(_Strict):

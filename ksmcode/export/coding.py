@@ -97,7 +97,8 @@ def check_output_folder(out_dir: str | Path) -> Path:
 def write_coding(
     result: CodingResult, coding: Coding, out_dir: str | Path, fmt: str = "csv"
 ) -> RunSummary:
-    """Write segments, units and evidence tables and run.json into ``out_dir``.
+    """Write the segments, units, evidence and suppressed-evidence tables and run.json into
+    ``out_dir``.
 
     Every file is written to a temporary name first and renamed only when all are written, so
     a failure leaves the earlier outputs intact and consistent.
@@ -110,6 +111,8 @@ def write_coding(
     tables = {out / f"{name}.{fmt}": frame for name, frame in
               (("segments", coding.segments), ("units", coding.units),
                ("evidence", coding.evidence))}  # fmt: skip
+    if coding.suppressed is not None:
+        tables[out / f"suppressed.{fmt}"] = coding.suppressed
     text = json.dumps(record, indent=2, ensure_ascii=False, default=_jsonable) + "\n"
     extra = {out / "run.json": text.encode("utf-8")}
     if result.options.get("pseudonymise"):  # the texts that the outputs' offsets refer to

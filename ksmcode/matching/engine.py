@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
+from spacy.tokens import Doc
+
 from ksmcode.codebook.model import Codebook
-from ksmcode.matching.negation import NegationScope
+from ksmcode.matching.negation import Negation, NegationScope
 from ksmcode.matching.proximity import Hit, pair_near, sentence_numbers
-from ksmcode.matching.rules import CompiledRules
+from ksmcode.matching.rules import CompiledRules, RuleRef
 from ksmcode.model import Corpus, Document, Match, Segment
 from ksmcode.nlp import Normalizer, blank_pipeline, sentence_splitter
 from ksmcode.segment import segment_document
 
 BATCH_SIZE = 256
+# Evidence a filter discarded: (reason, detail, evidence). Reasons: "exclude" (detail: the
+# exclude rule's id), "when_negated" (the cue), "yield_to" (the code yielded to), "min_terms".
+Suppressed = tuple[str, str, Match]
 
 
 @dataclass
@@ -36,7 +41,7 @@ class Engine:
     def __init__(self, codebook: Codebook):
         self.codebook = codebook
         self._languages: dict[str, _Language] = {}
-        self._windows = {r.name: r.window for c in codebook.codes for r in c.near}
+        self._windows = {r.id: r.window for c in codebook.codes for r in c.near}
         self._drop_negated = {c.id for c in codebook.codes if c.when_negated == "drop"}
         self._yield_to = {c.id: set(c.yield_to) for c in codebook.codes if c.yield_to}
         self._min_terms = {c.id: c.min_terms for c in codebook.codes if c.min_terms > 1}
@@ -49,69 +54,133 @@ class Engine:
             self._languages[language] = _Language(rules, NegationScope(language))
         return self._languages[language]
 
-    def code_document(self, document: Document, segments: Sequence[Segment]) -> list[Match]:
-        """Evidence for every code in the document's non-interviewer segments."""
+    def code_document(
+        self,
+        document: Document,
+        segments: Sequence[Segment],
+        suppressed: list[Suppressed] | None = None,
+    ) -> list[Match]:
+        """Evidence for every code in the document's non-interviewer segments.
+
+        With a ``suppressed`` list, evidence that ``exclude``, ``when_negated``, ``yield_to``
+        or ``min_terms`` discarded is appended to it as (reason, detail, evidence).
+        """
         lang = self.language(document.meta.language or "id")
         coded = [s for s in segments if not s.is_interviewer]
         texts = (document.text[s.start : s.end] for s in coded)
         docs = lang.rules.nlp.pipe(texts, batch_size=BATCH_SIZE)
         matches: list[Match] = []
         for segment, doc in zip(coded, docs, strict=True):
-            matches.extend(self._code_segment(document, segment, doc, lang))
+            matches.extend(self._code_segment(document, segment, doc, lang, suppressed))
         return matches
 
-    def _code_segment(self, document: Document, segment: Segment, doc, lang: _Language):
+    def occurrences(
+        self, document: Document, segments: Sequence[Segment], select: Callable[[RuleRef], bool]
+    ) -> Iterator[tuple[Segment, Doc, Hit, Negation]]:
+        """Every hit of the rules ``select`` accepts in every segment, the interviewer's
+        included, before any exclude / yield_to / min_terms filtering (for keyword in context)."""
+        lang = self.language(document.meta.language or "id")
+        texts = (document.text[s.start : s.end] for s in segments)
+        docs = lang.rules.nlp.pipe(texts, batch_size=BATCH_SIZE)
+        for segment, doc in zip(segments, docs, strict=True):
+            lowers, hits = self._hits(doc, lang)
+            chosen = _without_nested([h for h in hits if select(h[0])])
+            words = lang.negation.words(lowers) if chosen else []
+            for hit in chosen:
+                yield segment, doc, hit, lang.negation(lowers, words, hit[1], hit[2])
+
+    def _hits(self, doc: Doc, lang: _Language) -> tuple[list[str], list[Hit]]:
+        """The segment's lower-cased words, and its keyword, pattern, exclude and paired near
+        hits."""
         lowers = lang.rules.prepare(doc)
         hits = lang.rules(doc, lowers)
-        candidates = [h for h in hits if h[0].kind in ("keyword", "pattern")]
-        candidates += pair_near(hits, self._windows, sentence_numbers(lowers))
-        vetoes = [(h[0].code, h[1], h[2]) for h in hits if h[0].kind == "exclude"]
+        found = [h for h in hits if h[0].kind in ("keyword", "pattern", "exclude")]
+        return lowers, found + pair_near(hits, self._windows, sentence_numbers(lowers))
+
+    def _code_segment(
+        self,
+        document: Document,
+        segment: Segment,
+        doc: Doc,
+        lang: _Language,
+        suppressed: list[Suppressed] | None,
+    ) -> list[Match]:
+        lowers, hits = self._hits(doc, lang)
+        candidates = [h for h in hits if h[0].kind != "exclude"]
+        vetoes = [h for h in hits if h[0].kind == "exclude"]
         out: list[Match] = []
         words = lang.negation.words(lowers) if candidates else []
         for ref, start, end in _without_nested(candidates):
-            if any(c == ref.code and s < end and start < e for c, s, e in vetoes):
+            veto = next(
+                (v for v in vetoes if v[0].code == ref.code and v[1] < end and start < v[2]), None
+            )
+            if veto is not None and suppressed is None:
                 continue
             negation = lang.negation(lowers, words, start, end)
-            if negation.negated and ref.code in self._drop_negated:
-                continue
             span = doc[start:end]
             char_start = segment.start + span.start_char
             char_end = segment.start + span.end_char
-            out.append(
-                Match(
-                    document.id,
-                    segment.index,
-                    ref.code,
-                    char_start,
-                    char_end,
-                    document.text[char_start:char_end],
-                    ref.kind,
-                    ref.term,
-                    negation.negated,
-                    negation.cue,
-                )
+            match = Match(
+                document.id,
+                segment.index,
+                ref.code,
+                char_start,
+                char_end,
+                document.text[char_start:char_end],
+                ref.kind,
+                ref.term,
+                negation.negated,
+                negation.cue,
+                ref.rule,
             )
+            if veto is not None and suppressed is not None:
+                suppressed.append(("exclude", veto[0].rule, match))
+            elif negation.negated and ref.code in self._drop_negated:
+                if suppressed is not None:
+                    suppressed.append(("when_negated", negation.cue or "", match))
+            else:
+                out.append(match)
         if self._yield_to:
-            out = self._apply_yield(out)
-        return self._apply_min_terms(out) if self._min_terms else out
+            out = self._apply_yield(out, suppressed)
+        return self._apply_min_terms(out, suppressed) if self._min_terms else out
 
-    def _apply_min_terms(self, matches: list[Match]) -> list[Match]:
+    def _apply_min_terms(
+        self, matches: list[Match], suppressed: list[Suppressed] | None
+    ) -> list[Match]:
         """Drop codes whose evidence in the segment has fewer distinct terms than required."""
         terms: dict[str, set[str]] = {}
         for m in matches:
             terms.setdefault(m.code, set()).add(m.term)
-        return [m for m in matches if len(terms[m.code]) >= self._min_terms.get(m.code, 1)]
+        kept = []
+        for m in matches:
+            needed = self._min_terms.get(m.code, 1)
+            if len(terms[m.code]) >= needed:
+                kept.append(m)
+            elif suppressed is not None:
+                suppressed.append(("min_terms", f"{len(terms[m.code])} of {needed} terms", m))
+        return kept
 
-    def _apply_yield(self, matches: list[Match]) -> list[Match]:
+    def _apply_yield(
+        self, matches: list[Match], suppressed: list[Suppressed] | None
+    ) -> list[Match]:
         """Drop evidence of a code that overlaps evidence of a code it yields to."""
-        return [
-            m
-            for m in matches
-            if not any(
-                o.code in self._yield_to.get(m.code, ()) and o.start < m.end and m.start < o.end
-                for o in matches
+        kept = []
+        for m in matches:
+            winner = next(
+                (
+                    o.code
+                    for o in matches
+                    if o.code in self._yield_to.get(m.code, ())
+                    and o.start < m.end
+                    and m.start < o.end
+                ),
+                None,
             )
-        ]
+            if winner is None:
+                kept.append(m)
+            elif suppressed is not None:
+                suppressed.append(("yield_to", winner, m))
+        return kept
 
 
 def _without_nested(hits: list[Hit]) -> list[Hit]:
@@ -133,6 +202,7 @@ class DocumentCoding:
     document: Document
     segments: tuple[Segment, ...]
     matches: tuple[Match, ...]
+    suppressed: tuple[Suppressed, ...] = ()  # evidence the codebook's filters discarded
 
 
 @dataclass(frozen=True)
@@ -189,9 +259,14 @@ def _init_worker(codebook: Codebook) -> None:
 
 def _code_in_worker(document: Document, unit: str) -> DocumentCoding:
     assert _worker_engine is not None
+    return _code(_worker_engine, document, unit)
+
+
+def _code(engine: Engine, document: Document, unit: str) -> DocumentCoding:
     segments = _segment(document, unit)
-    matches = _worker_engine.code_document(document, segments)
-    return DocumentCoding(document, tuple(segments), tuple(matches))
+    suppressed: list[Suppressed] = []
+    matches = engine.code_document(document, segments, suppressed)
+    return DocumentCoding(document, tuple(segments), tuple(matches), tuple(suppressed))
 
 
 def iter_code_corpus(
@@ -205,9 +280,7 @@ def iter_code_corpus(
         return
     engine = Engine(codebook)
     for document in corpus.documents:
-        segments = _segment(document, unit)
-        matches = engine.code_document(document, segments)
-        yield DocumentCoding(document, tuple(segments), tuple(matches))
+        yield _code(engine, document, unit)
 
 
 def code_corpus(

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from spacy.errors import MatchPatternError
 from spacy.language import Language
@@ -21,7 +23,7 @@ class RuleRef:
     code: str
     kind: str  # "keyword", "pattern", "near-a", "near-b", "exclude"
     term: str
-    rule: str  # rule name (near rules) or the term itself
+    rule: str  # the rule id, e.g. "support.budget/keyword/3"
 
 
 class CompiledRules:
@@ -43,19 +45,20 @@ class CompiledRules:
         problems: list[Problem] = []
         for code in codebook.codes:
             for kw in _for(code.keywords, language):
-                self._add_keyword(kw, RuleRef(code.id, "keyword", _show(kw), _show(kw)))
+                self._add_keyword(kw, RuleRef(code.id, "keyword", _show(kw), kw.id))
             for kw in _for(code.exclude, language):
-                self._add_keyword(kw, RuleRef(code.id, "exclude", _show(kw), _show(kw)))
+                self._add_keyword(kw, RuleRef(code.id, "exclude", _show(kw), kw.id))
             for rule in code.near:
                 if rule.language not in (None, language):
                     continue
                 for side, terms in (("near-a", rule.a), ("near-b", rule.b)):
                     for kw in terms:
-                        self._add_keyword(kw, RuleRef(code.id, side, _show(kw), rule.name))
+                        self._add_keyword(kw, RuleRef(code.id, side, _show(kw), rule.id))
             for pattern in code.patterns:
                 if pattern.language not in (None, language):
                     continue
-                key = self._key(RuleRef(code.id, "pattern", pattern.name, pattern.name))
+                ref = RuleRef(code.id, "pattern", show_pattern(pattern.tokens), pattern.id)
+                key = self._key(ref)
                 try:
                     self.by_tokens.add(key, [list(pattern.tokens)])
                 except (MatchPatternError, ValueError) as exc:
@@ -116,3 +119,16 @@ def _for(keywords: tuple[Keyword, ...], language: str):
 
 def _show(kw: Keyword) -> str:
     return f"={kw.text}" if kw.mode == "exact" else kw.text
+
+
+def show_pattern(tokens: Sequence[dict[str, Any]]) -> str:
+    """A token pattern in brief: ``[{LOWER: alat}, {LOWER: {IN: [cukur, tani]}}]`` is
+    ``alat cukur|tani``."""
+    words = []
+    for token in tokens:
+        value = next((v for k, v in token.items() if str(k).upper() != "OP"), "")
+        if isinstance(value, dict):
+            choices = next(iter(value.values()), "")
+            value = "|".join(map(str, choices)) if isinstance(choices, list) else str(choices)
+        words.append(f"{value or '*'}{token.get('OP', '')}")
+    return " ".join(words)
