@@ -47,6 +47,7 @@ _EXPORTS = {
     "evaluate": "ksmcode.analysis.evaluation",
     "study_report": "ksmcode.analysis.report",
     "explain": "ksmcode.analysis.explain",
+    "kwic": "ksmcode.analysis.kwic",
     "init_project": "ksmcode.scaffold",
     "export_qdpx": "ksmcode.refiqda",
     "export_qdc": "ksmcode.refiqda",

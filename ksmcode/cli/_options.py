@@ -38,6 +38,14 @@ NamesOpt = Annotated[
         show_default=False,
     ),
 ]
+Unit = Annotated[
+    str | None,
+    typer.Option(
+        help="Unit of analysis: turn, paragraph or sentence.",
+        rich_help_panel=MATCHING,
+        show_default=False,
+    ),
+]
 GroupBy = Annotated[
     str,
     typer.Option(

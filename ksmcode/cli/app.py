@@ -58,6 +58,7 @@ from ksmcode.cli import codebook as _codebook  # noqa: E402, F401
 from ksmcode.cli import evaluate as _evaluate  # noqa: E402, F401
 from ksmcode.cli import explain as _explain  # noqa: E402, F401
 from ksmcode.cli import init as _init  # noqa: E402, F401
+from ksmcode.cli import kwic as _kwic  # noqa: E402, F401
 from ksmcode.cli import matrix as _matrix  # noqa: E402, F401
 from ksmcode.cli import pseudonymise as _pseudonymise  # noqa: E402, F401
 from ksmcode.cli import refiqda as _refiqda  # noqa: E402

@@ -15,6 +15,7 @@ from ksmcode.cli._options import (
     NamesOpt,
     OutDir,
     Transcripts,
+    Unit,
 )
 from ksmcode.cli._output import DocumentProgress, err, handle_errors, plural, warn
 from ksmcode.cli.app import app
@@ -46,14 +47,7 @@ def code(
         ),
     ] = None,
     codebook: CodebookOpt = None,
-    unit: Annotated[
-        str | None,
-        typer.Option(
-            help="Unit of analysis: turn, paragraph or sentence.",
-            rich_help_panel=MATCHING,
-            show_default=False,
-        ),
-    ] = None,
+    unit: Unit = None,
     jobs: Annotated[
         int, typer.Option("--jobs", "-j", min=1, help="Processes to use.", rich_help_panel=MATCHING)
     ] = 1,
@@ -103,7 +97,7 @@ def code(
     )
     if summary.codes_never_matched:
         err.print(f"Codes never matched: {', '.join(summary.codes_never_matched)}")
-    written = "segments, units, evidence, run.json"
+    written = "segments, units, evidence, suppressed, run.json"
     if request.pseudonymise:
         written += ", documents.jsonl; pseudonymised, name map in " + str(request.name_map)
     err.print(f"Wrote {request.out}/ ({written}).", markup=False)

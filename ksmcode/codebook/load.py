@@ -157,7 +157,8 @@ def parse_keyword(term: str, language: str | None, line: int | None = None) -> K
     return Keyword(text, language, "norm", line)
 
 
-def _keyword_problem(term: Any) -> str | None:
+def keyword_problem(term: Any) -> str | None:
+    """Why ``term`` cannot be a keyword, or None when it can."""
     if not isinstance(term, str) or not term.strip() or term.strip() in ("=", "*"):
         return "empty keyword"
     for token in term.lstrip("=").split():
@@ -183,7 +184,7 @@ class _Builder:
         for lang, terms in block.items():
             for j, term in enumerate(terms):
                 loc = ("codes", i, key, lang, j)
-                error = _keyword_problem(term)
+                error = keyword_problem(term)
                 if error:
                     self.problem(f"{key}.{lang}[{j}]: {error}", loc, spec.id)
                     continue

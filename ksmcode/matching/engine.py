@@ -242,7 +242,8 @@ def language_warnings(corpus: Corpus, codebook: Codebook) -> tuple[str, ...]:
     )
 
 
-def _segment(document: Document, unit: str) -> list[Segment]:
+def unit_segments(document: Document, unit: str) -> list[Segment]:
+    """The document cut into units of analysis ("turn", "paragraph" or "sentence")."""
     splitter = None
     if unit == "sentence":
         splitter = sentence_splitter(document.meta.language or "id")
@@ -263,7 +264,7 @@ def _code_in_worker(document: Document, unit: str) -> DocumentCoding:
 
 
 def _code(engine: Engine, document: Document, unit: str) -> DocumentCoding:
-    segments = _segment(document, unit)
+    segments = unit_segments(document, unit)
     suppressed: list[Suppressed] = []
     matches = engine.code_document(document, segments, suppressed)
     return DocumentCoding(document, tuple(segments), tuple(matches), tuple(suppressed))
