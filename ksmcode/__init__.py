@@ -46,6 +46,7 @@ _EXPORTS = {
     "coding_from_segments": "ksmcode.analysis",
     "evaluate": "ksmcode.analysis.evaluation",
     "study_report": "ksmcode.analysis.report",
+    "write_report": "ksmcode.report",
     "explain": "ksmcode.analysis.explain",
     "kwic": "ksmcode.analysis.kwic",
     "init_project": "ksmcode.scaffold",

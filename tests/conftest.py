@@ -38,3 +38,20 @@ def coded_out(tmp_path):
     out = tmp_path / "out"
     code_study(CodeRequest(tmp_path / "study", DATA / "codebook" / "valid.yaml", out))
     return out
+
+
+@pytest.fixture(scope="session")
+def study_out(tmp_path_factory):
+    """The sample KSM study (transcripts/, codebooks/ksm.yaml) coded once: the out folder."""
+    from ksmcode.workflow import CodeRequest, code_study
+
+    out = tmp_path_factory.mktemp("study") / "out"
+    code_study(
+        CodeRequest(
+            REPO / "transcripts",
+            REPO / "codebooks" / "ksm.yaml",
+            out,
+            interviewer=("Peneliti", "Interviewer"),
+        )
+    )
+    return out

@@ -15,6 +15,7 @@ import typer
 from rich.console import Console
 
 from ksmcode.errors import ExportError, KsmcodeError
+from ksmcode.wording import plural as plural  # re-exported for the commands
 
 if TYPE_CHECKING:
     from rich.progress import Progress, TaskID
@@ -81,11 +82,6 @@ def refuse_overwrite(path: Path, force: bool) -> None:
     """Raise :class:`ExportError` if ``path`` exists and ``--force`` was not given."""
     if path.exists() and not force:
         raise ExportError(f"{path} exists; add --force to overwrite")
-
-
-def plural(n: int, noun: str) -> str:
-    """ "1 document", "2 documents"."""
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def warn(message: str) -> None:

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 
 from ksmcode.analysis.report import StudyReport
-from ksmcode.export.atomic import write_bytes
+from ksmcode.wording import plural
 
 
 def markdown_table(frame: pd.DataFrame, *, index: bool = True) -> str:
@@ -32,6 +30,12 @@ def _label(labels: dict[str, str]) -> str:
     return " / ".join(dict.fromkeys(labels.values()))
 
 
+def _count(counts: dict, key: str, noun: str) -> str:
+    """ "1 document", "12 documents", "? documents" from run.json's counts."""
+    n = counts.get(key)
+    return plural(n, noun) if isinstance(n, int) else f"? {noun}s"
+
+
 def render_markdown(report: StudyReport) -> str:
     """The report as one Markdown document."""
     run = report.run
@@ -46,8 +50,8 @@ def render_markdown(report: StudyReport) -> str:
     parts = [
         f"# Coding report: {title}",
         f"Automatic coding with ksmcode {run.get('ksmcode', '')}, unit of analysis: "
-        f"{run.get('options', {}).get('unit', 'turn')}. {counts.get('documents', '?')} documents, "
-        f"{counts.get('units', '?')} units, {counts.get('coded_units', '?')} coded; "
+        f"{run.get('options', {}).get('unit', 'turn')}. {_count(counts, 'documents', 'document')}, "
+        f"{_count(counts, 'units', 'unit')}, {counts.get('coded_units', '?')} coded; "
         f"codebook sha256 {str(codebook.get('sha256', ''))[:12]}. Every coding below is backed "
         "by evidence (rule, matched words, offsets) in evidence.csv.",
         f"## Sources by {report.by}",
@@ -70,15 +74,13 @@ def render_markdown(report: StudyReport) -> str:
         "The clearest affirmed segment of each code for each supporting group.",
         markdown_table(report.exemplars[["code", report.by, "segment_id", "text"]], index=False),
         "## Denials",
-        "Codes whose topic is spoken of as absent or not done in at least one piece of evidence "
-        "(e.g. a formal termination that never happened), with the shortest such segment.",
-        markdown_table(report.negations) if len(report.negations) else "None.",
+        "Codes whose topic is spoken of as absent or not done, where the negation covers the "
+        "code's own words (e.g. a formal termination that never happened), with the shortest "
+        "such segment.",
+        markdown_table(report.negations[["document", "segment_id", report.by, "text"]])
+        if len(report.negations)
+        else "None.",
         f"## Coded segments per code and {report.by}",
         markdown_table(report.matrix),
     ]
     return "\n\n".join(parts) + "\n"
-
-
-def write_report(report: StudyReport, path: str | Path) -> Path:
-    """Write the Markdown report atomically."""
-    return write_bytes(path, render_markdown(report).encode("utf-8"))

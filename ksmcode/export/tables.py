@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from pathlib import Path
 
 import pandas as pd
@@ -36,6 +36,34 @@ def write_table(frame: pd.DataFrame, path: str | Path, fmt: str | None = None) -
     """
     write_tables({Path(path): frame}, fmt)
     return Path(path)
+
+
+def write_workbook(
+    sheets: Mapping[str, pd.DataFrame], path: str | Path, *, heat: Collection[str] = ()
+) -> Path:
+    """Write one xlsx workbook with a sheet per frame, all or nothing; the numbers of the
+    ``heat`` sheets are coloured by value (matrices).
+
+    Example::
+
+        write_workbook({"stances": stances, "pairwise": pairwise}, "agree.xlsx", heat=["pairwise"])
+    """
+    with atomic_paths([path]) as (tmp,):
+        _write_sheets(sheets, tmp, heat)
+    return Path(path)
+
+
+def write_named_tables(tables: Mapping[str, pd.DataFrame], path: str | Path) -> list[Path]:
+    """Write several tables of one result: a workbook with a sheet per table for ``.xlsx``,
+    else the first table to ``path`` and each other one beside it as ``<stem>.<name><suffix>``.
+    Returns the files written."""
+    path = Path(path)
+    if format_of(path) == "xlsx":
+        return [write_workbook(tables, path)]
+    names = list(tables)
+    targets = [path] + [path.with_name(f"{path.stem}.{n}{path.suffix}") for n in names[1:]]
+    write_tables(dict(zip(targets, tables.values(), strict=True)))
+    return targets
 
 
 def write_tables(
@@ -73,28 +101,51 @@ def _keep_index(frame: pd.DataFrame) -> bool:
 
 
 def _write_xlsx(frame: pd.DataFrame, path: Path) -> None:
-    from openpyxl.utils import get_column_letter
+    _write_sheets({"data": frame}, path)
 
+
+def _write_sheets(
+    sheets: Mapping[str, pd.DataFrame], path: Path, heat: Collection[str] = ()
+) -> None:
+    """One sheet per frame: frozen header, filters, readable widths; the numbers of the
+    ``heat`` sheets get a white-to-blue colour scale."""
+    with pd.ExcelWriter(path, engine="openpyxl") as writer:
+        for name, frame in sheets.items():
+            flat = _flat(frame)
+            flat.to_excel(writer, index=False, sheet_name=name)
+            _format_sheet(writer.sheets[name], flat, heat=name in heat)
+
+
+def _flat(frame: pd.DataFrame) -> pd.DataFrame:
     flat = frame.reset_index() if _keep_index(frame) else frame
     if isinstance(flat.columns, pd.MultiIndex):
         flat = flat.copy()
         flat.columns = [" ".join(str(p) for p in col if str(p)) for col in flat.columns]
     # Excel cannot hold control characters (a stray \x1b in a transcript); drop them there.
     text = flat.select_dtypes(include=["object", "string"]).columns
-    flat = flat.assign(**{c: flat[c].map(_excel_safe) for c in text})
-    with pd.ExcelWriter(path, engine="openpyxl") as writer:
-        flat.to_excel(writer, index=False, sheet_name="data")
-        sheet = writer.sheets["data"]
-        for row in sheet.iter_rows():  # "=APBD" is an exact keyword, not a formula
-            for cell in row:
-                if cell.data_type == "f":
-                    cell.data_type = "s"
-        sheet.freeze_panes = "A2"
-        sheet.auto_filter.ref = sheet.dimensions
-        for i, column in enumerate(flat.columns, start=1):
-            values = [str(column), *(str(v) for v in flat[column].head(500))]
-            width = min(MAX_XLSX_WIDTH, max(len(v) for v in values) + 2)
-            sheet.column_dimensions[get_column_letter(i)].width = width
+    return flat.assign(**{str(c): flat[c].map(_excel_safe) for c in text})
+
+
+def _format_sheet(sheet, flat: pd.DataFrame, *, heat: bool) -> None:
+    from openpyxl.formatting.rule import ColorScaleRule
+    from openpyxl.utils import get_column_letter
+
+    for row in sheet.iter_rows():  # "=APBD" is an exact keyword, not a formula
+        for cell in row:
+            if cell.data_type == "f":
+                cell.data_type = "s"
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = sheet.dimensions
+    for i, column in enumerate(flat.columns, start=1):
+        values = [str(column), *(str(v) for v in flat[column].head(500))]
+        width = min(MAX_XLSX_WIDTH, max(len(v) for v in values) + 2)
+        letter = get_column_letter(i)
+        sheet.column_dimensions[letter].width = width
+        if heat and flat[column].dtype.kind in "if" and len(flat):
+            cells = f"{letter}2:{letter}{len(flat) + 1}"
+            rule = ColorScaleRule(start_type="min", start_color="FFFFFF",
+                                  end_type="max", end_color="2B7BBA")  # fmt: skip
+            sheet.conditional_formatting.add(cells, rule)
 
 
 def _excel_safe(value: object) -> object:
