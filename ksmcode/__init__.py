@@ -49,6 +49,7 @@ _EXPORTS = {
     "write_report": "ksmcode.report",
     "explain": "ksmcode.analysis.explain",
     "kwic": "ksmcode.analysis.kwic",
+    "codebook_stats": "ksmcode.analysis.rulestats",
     "init_project": "ksmcode.scaffold",
     "export_qdpx": "ksmcode.refiqda",
     "export_qdc": "ksmcode.refiqda",

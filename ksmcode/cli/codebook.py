@@ -1,4 +1,4 @@
-"""``ksmcode codebook check|show``."""
+"""``ksmcode codebook check|show|stats``."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from typing import Annotated
 
 import typer
 
-from ksmcode.cli._output import err, handle_errors, out, plural, warn
+from ksmcode.cli._options import INPUT, OutDir, OutputFile
+from ksmcode.cli._output import err, handle_errors, out, plural, show_frame, warn
 from ksmcode.cli.app import codebook_app
 
 CodebookPath = Annotated[Path, typer.Argument(help="The YAML codebook, e.g. codebooks/ksm.yaml.")]
@@ -63,3 +64,98 @@ def show(path: CodebookPath) -> None:
             str(len(c.near)),
         )
     out.print(table)
+
+
+HumanCoding = Annotated[
+    Path | None,
+    typer.Option(
+        "--coding",
+        help="A human coding of the run's units (.csv, .xlsx or .qdpx; one coder).",
+        rich_help_panel=INPUT,
+        exists=True,
+        dir_okay=False,
+        show_default=False,
+    ),
+]
+
+
+@codebook_app.command("stats")
+@handle_errors
+def stats(
+    *,
+    out_dir: OutDir = None,
+    coding: HumanCoding = None,
+    codebook: Annotated[
+        Path | None,
+        typer.Option(help="The codebook (default: the one the run used).", show_default=False),
+    ] = None,
+    broad: Annotated[
+        float, typer.Option(min=0, max=1, help="Flag codes assigned to more than this share.")
+    ] = 0.5,
+    overlap: Annotated[
+        float,
+        typer.Option(
+            min=0, max=1, help="Flag code pairs sharing at least this share of the rarer's units."
+        ),
+    ] = 0.8,
+    output: OutputFile = None,
+) -> None:
+    """What every rule did in a run: hits, units coded because of it, share negated, what
+    the filters suppressed; with --coding each rule's precision and each code's misses. Then
+    the diagnostics: rules never fired, codes never assigned or too broad, overlapping codes,
+    informant units with no code.
+
+    Piped, it prints the rules table as CSV; --output writes every table (one .xlsx workbook
+    with a sheet per table; or the rules to FILE and each other table beside it:
+    stats.csv, stats.never_fired.csv, stats.codes.csv …).
+
+    Example: [bold]ksmcode codebook stats --coding gold/ksm_gold.csv --output stats.xlsx[/]
+    """
+    import sys
+
+    from ksmcode.analysis.rulestats import run_stats
+    from ksmcode.export.tables import write_named_tables
+
+    result = run_stats(out_dir, coding_path=coding, codebook_path=codebook, broad=broad,
+                       overlap=overlap)  # fmt: skip
+    for message in result.warnings:
+        warn(message)
+    rules = result.rules
+    if not sys.stdout.isatty():
+        show_frame(rules)
+    else:
+        _show_worklists(result, judged="precision" in rules)
+    fired = int(((rules["hits"] > 0) | (rules["suppressed"] > 0)).sum())
+    err.print(
+        f"{plural(len(rules), 'rule')}: {fired} fired, {len(rules) - fired} never fired; "
+        f"{plural(int((result.codes['units'] == 0).sum()), 'code')} never assigned, "
+        f"{int(result.codes['broad'].sum())} too broad; "
+        f"{plural(len(result.uncoded), 'informant unit')} with no code."
+    )
+    if output:
+        written = write_named_tables(result.tables(), output)
+        err.print(f"Wrote {', '.join(map(str, written))}.")
+
+
+def _show_worklists(result, *, judged: bool) -> None:
+    rules = result.rules[result.rules["hits"] > 0]
+    if judged:
+        worst = rules[rules["wrong"] > 0].sort_values(
+            ["wrong", "precision"], ascending=[False, True]
+        )
+        columns = ["rule_id", "rule", "units", "correct", "wrong", "precision"]
+        show_frame(worst[columns].head(20), title="Rules behind most false positives")
+    else:
+        busiest = rules.sort_values("units", ascending=False)
+        columns = ["rule_id", "rule", "hits", "units", "sole_units", "negated_share"]
+        show_frame(busiest[columns].head(20), title="Rules that code the most units")
+    show_frame(result.codes, title="Codes")
+    if len(result.pairs):
+        show_frame(result.pairs, title="Codes that nearly always come together")
+    show_frame(
+        result.suppression, title="What exclude / when_negated / yield_to / min_terms suppressed"
+    )
+    from ksmcode.analysis.triangulation import trim_text
+
+    uncoded = result.uncoded.assign(text=result.uncoded["text"].map(lambda t: trim_text(t, 80)))
+    show_frame(uncoded.head(10), title="Informant units with no code (longest first)")

@@ -20,6 +20,11 @@ class Keyword:
     line: int | None = None  # line in the codebook file, for messages
     id: str = ""  # rule id, e.g. "support.budget/keyword/3" ("" for the terms of a near rule)
 
+    @property
+    def written(self) -> str:
+        """The keyword as the codebook writes it (``=word`` when exact)."""
+        return f"={self.text}" if self.mode == "exact" else self.text
+
 
 @dataclass(frozen=True)
 class Pattern:
@@ -29,6 +34,19 @@ class Pattern:
     language: str | None
     id: str  # rule id, e.g. "stage.planning/pattern/1"
     line: int | None = None
+
+    @property
+    def written(self) -> str:
+        """The pattern in brief: ``[{LOWER: alat}, {LOWER: {IN: [cukur, tani]}}]`` is
+        ``alat cukur|tani``."""
+        words = []
+        for token in self.tokens:
+            value = next((v for k, v in token.items() if str(k).upper() != "OP"), "")
+            if isinstance(value, dict):
+                choices = next(iter(value.values()), "")
+                value = "|".join(map(str, choices)) if isinstance(choices, list) else str(choices)
+            words.append(f"{value or '*'}{token.get('OP', '')}")
+        return " ".join(words)
 
 
 @dataclass(frozen=True)
@@ -42,6 +60,15 @@ class NearRule:
     language: str | None
     id: str  # the rule's own ``id:``, else e.g. "stage.termination/near/2"
     line: int | None = None
+
+    @property
+    def written(self) -> str:
+        """``a|b ~ c|d (window 3)``."""
+        a, b = ("|".join(k.written for k in side) for side in (self.a, self.b))
+        return f"{a} ~ {b} (window {self.window})"
+
+
+Rule = Keyword | Pattern | NearRule
 
 
 @dataclass(frozen=True)
@@ -81,9 +108,19 @@ class Code:
         return len(self.keywords) + len(self.patterns) + len(self.near)
 
     @property
-    def rules(self) -> tuple[Keyword | Pattern | NearRule, ...]:
-        """Every rule of the code, exclude phrases included, in rule-id order."""
-        return (*self.keywords, *self.patterns, *self.near, *self.exclude)
+    def rules_by_kind(self) -> tuple[tuple[str, Rule], ...]:
+        """Every rule of the code with its kind (keyword, pattern, near, exclude)."""
+        return (
+            *(("keyword", r) for r in self.keywords),
+            *(("pattern", r) for r in self.patterns),
+            *(("near", r) for r in self.near),
+            *(("exclude", r) for r in self.exclude),
+        )
+
+    @property
+    def rules(self) -> tuple[Rule, ...]:
+        """Every rule of the code, exclude phrases included."""
+        return tuple(rule for _, rule in self.rules_by_kind)
 
 
 @dataclass(frozen=True)

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from spacy.errors import MatchPatternError
 from spacy.language import Language
@@ -45,19 +43,19 @@ class CompiledRules:
         problems: list[Problem] = []
         for code in codebook.codes:
             for kw in _for(code.keywords, language):
-                self._add_keyword(kw, RuleRef(code.id, "keyword", _show(kw), kw.id))
+                self._add_keyword(kw, RuleRef(code.id, "keyword", kw.written, kw.id))
             for kw in _for(code.exclude, language):
-                self._add_keyword(kw, RuleRef(code.id, "exclude", _show(kw), kw.id))
+                self._add_keyword(kw, RuleRef(code.id, "exclude", kw.written, kw.id))
             for rule in code.near:
                 if rule.language not in (None, language):
                     continue
                 for side, terms in (("near-a", rule.a), ("near-b", rule.b)):
                     for kw in terms:
-                        self._add_keyword(kw, RuleRef(code.id, side, _show(kw), rule.id))
+                        self._add_keyword(kw, RuleRef(code.id, side, kw.written, rule.id))
             for pattern in code.patterns:
                 if pattern.language not in (None, language):
                     continue
-                ref = RuleRef(code.id, "pattern", show_pattern(pattern.tokens), pattern.id)
+                ref = RuleRef(code.id, "pattern", pattern.written, pattern.id)
                 key = self._key(ref)
                 try:
                     self.by_tokens.add(key, [list(pattern.tokens)])
@@ -115,20 +113,3 @@ class CompiledRules:
 
 def _for(keywords: tuple[Keyword, ...], language: str):
     return [kw for kw in keywords if kw.language in (None, language)]
-
-
-def _show(kw: Keyword) -> str:
-    return f"={kw.text}" if kw.mode == "exact" else kw.text
-
-
-def show_pattern(tokens: Sequence[dict[str, Any]]) -> str:
-    """A token pattern in brief: ``[{LOWER: alat}, {LOWER: {IN: [cukur, tani]}}]`` is
-    ``alat cukur|tani``."""
-    words = []
-    for token in tokens:
-        value = next((v for k, v in token.items() if str(k).upper() != "OP"), "")
-        if isinstance(value, dict):
-            choices = next(iter(value.values()), "")
-            value = "|".join(map(str, choices)) if isinstance(choices, list) else str(choices)
-        words.append(f"{value or '*'}{token.get('OP', '')}")
-    return " ".join(words)
