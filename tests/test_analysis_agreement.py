@@ -236,3 +236,32 @@ def test_two_coder_invariants(pairs):
         assert gwet_ac1(ratings) == pytest.approx((np.mean(a == b) - pe) / (1 - pe))
     alpha = krippendorff_alpha(ratings)
     assert np.isnan(alpha) or alpha <= 1 + 1e-12
+
+
+def _stances_study(shared: int, differing: int):
+    """Three groups affirming ``shared`` codes each, and ``differing`` codes only group A."""
+    codes = [f"x.c{i}" for i in range(shared + differing)]
+    units = pd.DataFrame({"segment_id": ["a", "b", "c"], "role": ["A", "B", "C"],
+                          "document": ["d"] * 3})  # fmt: skip
+    rows = [
+        {"segment_id": sid, "code": code, "role": group, "negated": False}
+        for group, sid in zip("ABC", "abc", strict=True)
+        for i, code in enumerate(codes)
+        if i < shared or group == "A"
+    ]
+    return pd.DataFrame(rows), units, codes
+
+
+def test_source_agreement_explains_the_prevalence_paradox():
+    segments, units, codes = _stances_study(shared=10, differing=2)
+    result = source_agreement(segments, units, codes=codes, by="role")
+    assert result.ac1 - result.alpha > 0.3
+    assert "prevalence paradox" in result.note
+    assert "(89% of the group × code stances are 'present')" in result.note
+
+
+def test_no_paradox_note_when_alpha_and_ac1_agree():
+    segments, units, codes = _stances_study(shared=3, differing=3)
+    result = source_agreement(segments, units, codes=codes, by="role")
+    assert abs(result.ac1 - result.alpha) < 0.3
+    assert result.note == ""

@@ -93,3 +93,48 @@ def test_agree_coders_reports_bad_coding_tables():
     result = run("agree", "coders", "--coding", str(DATA / "coding_bad.csv"))
     assert result.exit_code == 1
     assert "coding_bad.csv:3: column start: 'abc' is not a whole number" in result.stderr
+
+
+def test_agree_coders_reference_scores_reach_pipes_and_files(tmp_path):
+    target = tmp_path / "agreement.csv"
+    args = ("agree", "coders", "--coding", str(DATA / "coding_ani.csv"), "--reference",
+            "coding_ani")  # fmt: skip
+    piped = csv(run(*args)).set_index("code")
+    written = csv(run(*args, "--output", str(target)))
+    written = pd.read_csv(target).set_index("code")
+    for table in (piped, written):
+        assert {"precision (auto)", "recall (auto)", "f1 (auto)"} <= set(table.columns)
+        assert 0 <= table.loc["(pooled)", "f1 (auto)"] <= 1
+
+
+def test_agree_sources_writes_every_table(tmp_path):
+    book = tmp_path / "sources.xlsx"
+    result = run("agree", "sources", "--by", "role", "--output", str(book))
+    assert result.exit_code == 0, result.output
+    sheets = pd.read_excel(book, sheet_name=None)
+    assert list(sheets) == ["stances", "pairwise", "coefficients"]
+    assert list(sheets["coefficients"]["statistic"]) == ["krippendorff_alpha", "gwet_ac1", "note"]
+    assert "one sheet per table (stances, pairwise, coefficients)" in result.stderr
+    flat = run("agree", "sources", "--by", "role", "--output", str(tmp_path / "s.csv"))
+    assert flat.exit_code == 0, flat.output
+    assert sorted(p.name for p in tmp_path.glob("s*.csv")) == [
+        "s.coefficients.csv", "s.csv", "s.pairwise.csv",
+    ]  # fmt: skip
+    assert "s.pairwise.csv (pairwise)" in " ".join(flat.stderr.split())
+
+
+def test_excel_option_writes_a_byte_order_mark(tmp_path):
+    target = tmp_path / "m.csv"
+    result = run("matrix", "--excel", "--output", str(target))
+    assert result.exit_code == 0, result.output
+    assert result.stdout_bytes.startswith("\ufeff".encode())
+    assert target.read_bytes().startswith(b"\xef\xbb\xbf")
+    assert not run("matrix").stdout_bytes.startswith("\ufeff".encode())
+
+
+def test_legend_reads_plainly():
+    legend = csv(runner.invoke(app, ["triangulate", "--legend"])).set_index("status")["rule"]
+    assert "fewer than at least" not in " ".join(legend)
+    assert legend["limited"].startswith(
+        "affirmed by 2 or more groups, but by fewer than 2 groups and fewer than 2 methods"
+    )

@@ -63,13 +63,34 @@ def test_cli_writes_per_code_and_errors(coded):
                                  "--per-code", "dev", "--output", str(coded / "pc.csv"),
                                  "--errors", str(coded / "errors.xlsx")])  # fmt: skip
     assert result.exit_code == 0, result.output
-    per_code = pd.read_csv(coded / "pc.csv", index_col=0)
+    # two tables, two files, both named on stderr
+    assert f"Wrote {coded / 'pc.csv'} (summary), {coded / 'pc.per_code.csv'} (per_code)." in (
+        " ".join(result.stderr.split())
+    )
+    assert list(pd.read_csv(coded / "pc.csv", index_col=0).index) == ["all", "dev", "test"]
+    per_code = pd.read_csv(coded / "pc.per_code.csv", index_col=0)
     assert per_code.loc["micro", "f1"] == pytest.approx(6 / 7)
     assert len(pd.read_excel(coded / "errors.xlsx")) == 2
     unknown = runner.invoke(app, ["evaluate", "--out", str(coded / "out"), "--gold",
                                   str(coded / "gold.csv"), "--per-code", "holdout"])  # fmt: skip
     assert unknown.exit_code == 1
     assert "no part 'holdout'; parts: all" in unknown.stderr
+
+
+def test_cli_piped_per_code_is_one_table_and_xlsx_holds_both(coded):
+    args = ["evaluate", "--out", str(coded / "out"), "--gold", str(coded / "gold.csv"),
+            "--split", str(coded / "split.csv"), "--per-code", "dev"]  # fmt: skip
+    piped = runner.invoke(app, args)
+    assert piped.exit_code == 0, piped.output
+    lines = piped.stdout.splitlines()
+    assert lines[0].startswith("code,tp,fp,fn,precision")
+    assert not any(line.startswith("part,") or line.startswith(",units") for line in lines)
+    assert "stdout holds the per_code table only" in piped.stderr
+    book = runner.invoke(app, [*args, "--output", str(coded / "e.xlsx")])
+    assert book.exit_code == 0, book.output
+    sheets = pd.read_excel(coded / "e.xlsx", sheet_name=None)
+    assert list(sheets) == ["summary", "per_code"]
+    assert "micro" in set(sheets["per_code"]["code"])
 
 
 def test_cli_output_without_per_code_writes_the_summary_shown(coded):

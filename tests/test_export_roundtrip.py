@@ -71,3 +71,24 @@ def test_outputs_get_ordinary_permissions(tmp_path):
     mask = os.umask(0)
     os.umask(mask)
     assert (tmp_path / "t.csv").stat().st_mode & 0o777 == 0o666 & ~mask
+
+
+def test_parquet_stores_missing_values_as_null(tmp_path):
+    import pyarrow.parquet as pq
+
+    frame = pd.DataFrame({"informant": ["Bu Lilis", ""], "rt": ["03", ""], "n": [1, 2]})
+    write_table(frame, tmp_path / "t.parquet")
+    table = pq.read_table(tmp_path / "t.parquet")
+    assert table.column("informant").null_count == 1
+    assert table.column("rt").to_pylist() == ["03", None]
+
+
+def test_excel_csv_starts_with_a_byte_order_mark(tmp_path):
+    frame = pd.DataFrame({"evidence": ["keyword 'dana' → \"dana\""]})
+    write_table(frame, tmp_path / "plain.csv")
+    write_table(frame, tmp_path / "excel.csv", excel=True)
+    assert not (tmp_path / "plain.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+    data = (tmp_path / "excel.csv").read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")
+    assert data.decode("utf-8-sig").splitlines()[1] == '"keyword \'dana\' → ""dana"""'
+    assert pd.read_csv(tmp_path / "excel.csv").columns.tolist() == ["evidence"]

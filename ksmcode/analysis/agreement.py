@@ -131,10 +131,21 @@ class AgreementResult:
     reference_scores: pd.DataFrame | None = None
 
     def summary(self) -> pd.DataFrame:
-        """``per_code`` followed by the ``(pooled)`` and ``(mean)`` rows: one table to show."""
+        """``per_code`` followed by the ``(pooled)`` and ``(mean)`` rows: one table to show.
+
+        With a reference coder, every other coder's precision, recall and F1 against it are
+        columns ``precision (coder)`` …; the ``(pooled)`` row holds the micro and the
+        ``(mean)`` row the macro averages.
+        """
         overall = self.overall.rename(index=lambda scope: f"({scope})")
         table = pd.concat([self.per_code, overall])
         table.index.name = "code"
+        if self.reference_scores is not None:
+            rows = {"micro": "(pooled)", "macro": "(mean)"}
+            for coder in dict.fromkeys(self.reference_scores.index.get_level_values("coder")):
+                scores = self.reference_scores.loc[coder].rename(index=rows)
+                for column in ("precision", "recall", "f1"):
+                    table[f"{column} ({coder})"] = scores[column]
         return table
 
 
@@ -293,6 +304,24 @@ def disagreements(
     return frame
 
 
+PARADOX_GAP = 0.3  # AC1 this far above alpha is worth a word
+
+
+def _stance_note(stances: pd.DataFrame, alpha: float, ac1: float) -> str:
+    """Why alpha is undefined, or why it is far below AC1 (the prevalence paradox)."""
+    if np.isnan(alpha):
+        return "alpha undefined: every group takes the same stance"
+    if np.isnan(ac1) or ac1 - alpha < PARADOX_GAP:
+        return ""
+    shares = pd.Series(stances.to_numpy().ravel()).value_counts(normalize=True)
+    return (
+        f"Alpha is far below AC1 because one stance dominates ({shares.iloc[0]:.0%} of the "
+        f"group × code stances are '{shares.index[0]}'): alpha counts agreement on the common "
+        "stance as chance (the prevalence paradox), AC1 does not. Read AC1 and the pairwise "
+        "table."
+    )
+
+
 @dataclass(frozen=True)
 class SourceAgreement:
     """How far source groups (roles, informants, methods…) take the same stance on each code.
@@ -309,6 +338,11 @@ class SourceAgreement:
     alpha: float
     ac1: float
     note: str
+
+    def coefficients(self) -> pd.DataFrame:
+        """Alpha, AC1 and the note as one table (index ``statistic``, column ``value``)."""
+        names = pd.Index(["krippendorff_alpha", "gwet_ac1", "note"], name="statistic")
+        return pd.DataFrame({"value": [self.alpha, self.ac1, self.note]}, index=names)
 
 
 def source_agreement(
@@ -343,6 +377,6 @@ def source_agreement(
     ratings = stances.apply(lambda column: column.map(levels)).to_numpy(dtype=float)
     alpha = krippendorff_alpha(ratings, list(levels.values()))
     ac1 = gwet_ac1(ratings, list(levels.values()))
-    note = "" if not np.isnan(alpha) else "alpha undefined: every group takes the same stance"
+    note = _stance_note(stances, alpha, ac1)
     result = stances.assign(agree=stances.nunique(axis=1) == 1)
     return SourceAgreement(by, result, pairwise, alpha, ac1, note)

@@ -48,7 +48,11 @@ def status_legend(min_groups: int = 2, min_methods: int = 2) -> pd.DataFrame:
             "convergent",
             f"affirmed by {reach}; negated by no group (a missing group or method never counts)",
         ),
-        ("limited", f"affirmed by 2 or more groups but fewer than {reach}; negated by no group"),
+        (
+            "limited",
+            f"affirmed by 2 or more groups, but by fewer than {min_groups} groups and fewer "
+            f"than {min_methods} methods; negated by no group",
+        ),
         ("single-source", f"affirmed by one group only (and fewer than {min_methods} methods)"),
         ("divergent", "affirmed by some groups, only negated by at least one other group"),
         ("convergent-absent", f"negated by {reach}; affirmed by no group"),

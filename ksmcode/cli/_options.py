@@ -81,6 +81,26 @@ OutputFile = Annotated[
         show_default=False,
     ),
 ]
+ExcelCsv = Annotated[
+    bool,
+    typer.Option(
+        "--excel",
+        help="CSV for Excel: start with a byte-order mark, so Excel reads UTF-8 (accents, "
+        "arrows) right.",
+        rich_help_panel=OUTPUT,
+    ),
+]
+SplitFile = Annotated[
+    Path | None,
+    typer.Option(
+        "--split",
+        help="Table document,split (e.g. dev/test): scores per part.",
+        rich_help_panel=INPUT,
+        exists=True,
+        dir_okay=False,
+        show_default=False,
+    ),
+]
 Force = Annotated[
     bool,
     typer.Option("--force", help="Overwrite an existing output file.", rich_help_panel=OUTPUT),

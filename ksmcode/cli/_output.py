@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import functools
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
@@ -88,33 +88,56 @@ def warn(message: str) -> None:
     err.print(f"[yellow]Warning:[/] {message}", soft_wrap=True, markup=True)
 
 
-def show_frame(frame, *, title: str | None = None, max_rows: int = 60) -> None:
-    """Show a DataFrame: a rich table at a terminal, CSV when stdout is piped."""
+def show_frame(frame, *, title: str | None = None, max_rows: int = 60, excel: bool = False) -> None:
+    """Show a DataFrame: a table at a terminal (never breaking an id), CSV when stdout is piped
+    (with a byte-order mark for Excel when ``excel``)."""
     if not sys.stdout.isatty():
+        if excel:
+            sys.stdout.write("\ufeff")
         frame.to_csv(sys.stdout, index=not _plain_index(frame), lineterminator="\n")
         return
-    from rich.table import Table
+    from ksmcode.cli._tables import render
 
     flat = frame if _plain_index(frame) else frame.reset_index()
-    table = Table(title=title, show_lines=False, header_style="bold")
-    for column in flat.columns:
-        name = " ".join(str(p) for p in column if str(p)) if isinstance(column, tuple) else column
-        numeric = flat[column].dtype.kind in "if"
-        table.add_column(str(name), justify="right" if numeric else "left", overflow="fold")
-    for row in flat.head(max_rows).itertuples(index=False):
-        table.add_row(*(_cell(v) for v in row))
-    out.print(table)
+    render(out, flat.head(max_rows), title=title)
     if len(flat) > max_rows:
         err.print(f"({len(flat) - max_rows} more rows; write them all with --output FILE)")
+
+
+def show_tables(
+    tables: Mapping[str, tuple[str | None, Any]],
+    *,
+    piped: str,
+    output: Path | None = None,
+    excel: bool = False,
+) -> None:
+    """Show the tables of one result (name: (title, frame); a ``None`` title is only written):
+    all at a terminal, only ``piped`` when stdout is piped (a CSV stream holds one table),
+    saying so on stderr; with ``output`` write every table, as one workbook for ``.xlsx``,
+    else one file per table, and name the files."""
+    tty = sys.stdout.isatty()
+    for name, (title, frame) in tables.items():
+        if name == piped or (tty and title is not None):
+            show_frame(frame, title=title, excel=excel)
+    if not tty and not output and len(tables) > 1:
+        err.print(
+            f"stdout holds the {piped} table only; --output FILE.xlsx writes all "
+            f"{len(tables)} tables ({', '.join(tables)}) as sheets, --output FILE.csv one file "
+            "each.",
+            soft_wrap=True,
+        )
+    if output:
+        from ksmcode.export.tables import write_named_tables
+
+        files = write_named_tables({n: f for n, (_, f) in tables.items()}, output, excel=excel)
+        if len(files) == 1 and len(tables) > 1:
+            err.print(f"Wrote {output}: one sheet per table ({', '.join(tables)}).", soft_wrap=True)
+        else:
+            listing = ", ".join(f"{f} ({n})" for f, n in zip(files, tables, strict=True))
+            err.print(f"Wrote {listing}.", soft_wrap=True)
 
 
 def _plain_index(frame) -> bool:
     import pandas as pd
 
     return isinstance(frame.index, pd.RangeIndex) and frame.index.name is None
-
-
-def _cell(value: Any) -> str:
-    if isinstance(value, float):
-        return "" if value != value else f"{value:.3g}"
-    return str(value)

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from ksmcode.cli._options import INPUT, OUTPUT, GroupBy, OutDir, OutputFile
-from ksmcode.cli._output import err, handle_errors, show_frame
+from ksmcode.cli._options import INPUT, OUTPUT, ExcelCsv, GroupBy, OutDir, OutputFile
+from ksmcode.cli._output import err, handle_errors, show_frame, show_tables
 from ksmcode.cli.app import app
 
 agree_app = typer.Typer(
@@ -29,29 +28,41 @@ def sources(
     min_segments: Annotated[
         int, typer.Option(min=1, help="Affirmed segments a group needs for 'present'.")
     ] = 1,
-    output: OutputFile = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            help="Write the stances, the pairwise table and alpha / AC1: one workbook "
+            "(.xlsx, a sheet each) or one file each (.csv → FILE.csv, FILE.pairwise.csv, "
+            "FILE.coefficients.csv).",
+            rich_help_panel=OUTPUT,
+            show_default=False,
+        ),
+    ] = None,
+    excel: ExcelCsv = False,
 ) -> None:
     """Each group's stance (present / negated / absent) per code, and how far groups agree.
 
-    Example: [bold]ksmcode agree sources --by role --output stances.csv[/]
+    Example: [bold]ksmcode agree sources --by role --output stances.xlsx[/]
     """
     from ksmcode.analysis import source_agreement
     from ksmcode.analysis.frame import load_coding
-    from ksmcode.export.tables import write_table
 
     coding = load_coding(out)
     result = source_agreement(
         coding.segments, coding.units, codes=coding.code_ids, by=by, min_segments=min_segments
     )
-    show_frame(result.stances, title=f"Stances by {by}")
-    if sys.stdout.isatty():
-        show_frame(result.pairwise, title="Share of codes with the same stance")
+    tables = {
+        "stances": (f"Stances by {by}", result.stances),
+        "pairwise": ("Share of codes with the same stance", result.pairwise),
+        "coefficients": (None, result.coefficients()),
+    }
+    show_tables(tables, piped="stances", output=output, excel=excel)
     err.print(
         f"Krippendorff's alpha {result.alpha:.3f}, Gwet's AC1 {result.ac1:.3f} "
-        f"({by} as coders, codes as units). {result.note}".rstrip()
+        f"({by} as coders, codes as units). {result.note}".rstrip(),
+        soft_wrap=True,
     )
-    if output:
-        write_table(result.stances, output)
 
 
 @agree_app.command("coders")
@@ -86,6 +97,7 @@ def coders(
         ),
     ] = None,
     output: OutputFile = None,
+    excel: ExcelCsv = False,
     disagreements_file: Annotated[
         Path | None,
         typer.Option(
@@ -110,12 +122,11 @@ def coders(
     )
     result = coder_agreement(codings, codes=run.code_ids, reference=reference)
     table = result.summary()
-    show_frame(table, title=f"Agreement of {', '.join(result.coders)}")
-    if result.reference_scores is not None and sys.stdout.isatty():
-        show_frame(result.reference_scores, title=f"Against {reference}")
+    against = f"; precision, recall and F1 against {reference}" if reference else ""
+    show_frame(table, title=f"Agreement of {', '.join(result.coders)}{against}", excel=excel)
     if output:
-        write_table(table, output)
+        write_table(table, output, excel=excel)
     if disagreements_file:
         review = disagreements(codings, run.units, run.code_ids)
-        write_table(review, disagreements_file)
+        write_table(review, disagreements_file, excel=excel)
         err.print(f"Wrote {len(review)} disagreements to {disagreements_file}.")

@@ -7,8 +7,8 @@ from typing import Annotated
 
 import typer
 
-from ksmcode.cli._options import INPUT, OUTPUT, OutDir
-from ksmcode.cli._output import handle_errors, show_frame
+from ksmcode.cli._options import INPUT, OUTPUT, ExcelCsv, OutDir, SplitFile
+from ksmcode.cli._output import handle_errors, show_tables
 from ksmcode.cli.app import app
 
 
@@ -27,16 +27,7 @@ def evaluate(
         ),
     ],
     *,
-    split: Annotated[
-        Path | None,
-        typer.Option(
-            "--split",
-            help="Table document,split (e.g. dev/test): scores per part.",
-            rich_help_panel=INPUT,
-            exists=True,
-            dir_okay=False,
-        ),
-    ] = None,
+    split: SplitFile = None,
     out: OutDir = None,
     per_code: Annotated[
         str | None,
@@ -50,8 +41,8 @@ def evaluate(
         Path | None,
         typer.Option(
             "--output",
-            help="Write the table shown last to this file (.csv, .xlsx, .parquet, .jsonl): the "
-            "per-code scores with --per-code, else the summary.",
+            help="Write the summary (and with --per-code the per-code scores): one workbook "
+            "(.xlsx, a sheet each) or one file each (.csv → FILE.csv, FILE.per_code.csv).",
             rich_help_panel=OUTPUT,
             show_default=False,
         ),
@@ -66,6 +57,7 @@ def evaluate(
             show_default=False,
         ),
     ] = None,
+    excel: ExcelCsv = False,
 ) -> None:
     """Precision, recall, F1, kappa and negation accuracy of the auto-coding against gold.
 
@@ -78,12 +70,11 @@ def evaluate(
     from ksmcode.export.tables import write_table
 
     result = score(load_coding(out), gold, split_path=split)
-    table = result.summary
-    show_frame(table, title="Auto-coding against gold (micro averages; pooled kappa)")
+    tables = {
+        "summary": ("Auto-coding against gold (micro averages; pooled kappa)", result.summary)
+    }
     if per_code:
-        table = result.per_code(per_code)
-        show_frame(table, title=f"Per code ({per_code})")
-    if output:
-        write_table(table, output)
+        tables["per_code"] = (f"Per code ({per_code})", result.per_code(per_code))
+    show_tables(tables, piped="per_code" if per_code else "summary", output=output, excel=excel)
     if errors:
-        write_table(result.errors, errors)
+        write_table(result.errors, errors, excel=excel)

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 import typer
 
-from ksmcode.cli._options import OUTPUT, OutDir, OutputFile
+from ksmcode.cli._options import OUTPUT, ExcelCsv, OutDir, OutputFile
 from ksmcode.cli._output import handle_errors, show_frame
 from ksmcode.cli.app import app
 
@@ -55,6 +55,7 @@ def matrix(
         ),
     ] = False,
     output: OutputFile = None,
+    excel: ExcelCsv = False,
 ) -> None:
     """Count coded segments per code (and family) for each value of an attribute.
 
@@ -87,6 +88,7 @@ def matrix(
             measure=measure.value,
             negated=negated.value,
         )
-    show_frame(table, title="Code co-occurrence" if cooccurrence else f"Codes by {by}")
+    title = "Code co-occurrence" if cooccurrence else f"Codes by {by}"
+    show_frame(table, title=title, excel=excel)
     if output:
-        write_table(table, output)
+        write_table(table, output, excel=excel)

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from ksmcode.cli._options import INPUT, OUTPUT, GroupBy, OutDir
+from ksmcode.cli._options import INPUT, OUTPUT, GroupBy, OutDir, SplitFile
 from ksmcode.cli._output import err, handle_errors
 from ksmcode.cli.app import app
 
@@ -56,16 +56,7 @@ def report(
             show_default=False,
         ),
     ] = None,
-    split: Annotated[
-        Path | None,
-        typer.Option(
-            help="Table document,split for --gold: scores per part.",
-            rich_help_panel=INPUT,
-            exists=True,
-            dir_okay=False,
-            show_default=False,
-        ),
-    ] = None,
+    split: SplitFile = None,
     part: Annotated[
         str, typer.Option(help="Part of --split whose per-code scores are charted.")
     ] = "all",

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from ksmcode.cli._options import OUTPUT, GroupBy, OutDir, OutputFile
+from ksmcode.cli._options import OUTPUT, ExcelCsv, GroupBy, OutDir, OutputFile
 from ksmcode.cli._output import handle_errors, show_frame
 from ksmcode.cli.app import app
 
@@ -46,6 +46,7 @@ def triangulate(
         bool, typer.Option("--legend", help="Only print the status rules.", rich_help_panel=OUTPUT)
     ] = False,
     output: OutputFile = None,
+    excel: ExcelCsv = False,
     exemplars_file: Annotated[
         Path | None,
         typer.Option(
@@ -67,7 +68,7 @@ def triangulate(
 
     rules = status_legend(min_groups, min_methods)
     if legend:
-        show_frame(rules, title="Triangulation status")
+        show_frame(rules, title="Triangulation status", excel=excel)
         return
     coding = load_coding(out)
     table = triangulate_codes(
@@ -80,11 +81,11 @@ def triangulate(
         min_methods=min_methods,
         min_segments=min_segments,
     )
-    show_frame(table, title=f"Triangulation by {by}")
+    show_frame(table, title=f"Triangulation by {by}", excel=excel)
     if sys.stdout.isatty():
         show_frame(rules, title="Status rules")
     if output:
-        write_table(table, output)
+        write_table(table, output, excel=excel)
     if exemplars_file:
         quotes = exemplars(coding.segments, by=by, codes=coding.code_ids)
-        write_table(quotes, exemplars_file)
+        write_table(quotes, exemplars_file, excel=excel)

@@ -27,14 +27,17 @@ def format_of(path: str | Path, default: str = "csv") -> str:
     return suffix
 
 
-def write_table(frame: pd.DataFrame, path: str | Path, fmt: str | None = None) -> Path:
+def write_table(
+    frame: pd.DataFrame, path: str | Path, fmt: str | None = None, *, excel: bool = False
+) -> Path:
     """Write ``frame`` to ``path`` in ``fmt`` (default: from the suffix), all or nothing.
+    ``excel`` starts a csv file with a byte-order mark, so Excel reads it as UTF-8.
 
     Example::
 
         write_table(units, "out/units.xlsx")  # frozen header, filters, readable widths
     """
-    write_tables({Path(path): frame}, fmt)
+    write_tables({Path(path): frame}, fmt, excel=excel)
     return Path(path)
 
 
@@ -53,16 +56,23 @@ def write_workbook(
     return Path(path)
 
 
-def write_named_tables(tables: Mapping[str, pd.DataFrame], path: str | Path) -> list[Path]:
+def write_named_tables(
+    tables: Mapping[str, pd.DataFrame], path: str | Path, *, excel: bool = False
+) -> list[Path]:
     """Write several tables of one result: a workbook with a sheet per table for ``.xlsx``,
     else the first table to ``path`` and each other one beside it as ``<stem>.<name><suffix>``.
-    Returns the files written."""
+    Returns the files written.
+
+    Example::
+
+        write_named_tables({"summary": s, "per_code": p}, "e.csv")  # e.csv, e.per_code.csv
+    """
     path = Path(path)
     if format_of(path) == "xlsx":
         return [write_workbook(tables, path)]
     names = list(tables)
     targets = [path] + [path.with_name(f"{path.stem}.{n}{path.suffix}") for n in names[1:]]
-    write_tables(dict(zip(targets, tables.values(), strict=True)))
+    write_tables(dict(zip(targets, tables.values(), strict=True)), excel=excel)
     return targets
 
 
@@ -70,6 +80,8 @@ def write_tables(
     tables: Mapping[Path, pd.DataFrame],
     fmt: str | None = None,
     extra: Mapping[Path, bytes] | None = None,
+    *,
+    excel: bool = False,
 ) -> None:
     """Write several tables (and ``extra`` files) so that none replaces its target before all
     of them are written: a failure leaves every earlier output as it was."""
@@ -77,23 +89,32 @@ def write_tables(
     targets = [*tables, *extra]
     with atomic_paths(targets) as temps:
         for (target, frame), tmp in zip(tables.items(), temps, strict=False):
-            _serialise(frame, tmp, fmt or format_of(target))
+            _serialise(frame, tmp, fmt or format_of(target), excel=excel)
         for data, tmp in zip(extra.values(), temps[len(tables) :], strict=True):
             tmp.write_bytes(data)
 
 
-def _serialise(frame: pd.DataFrame, tmp: Path, fmt: str) -> None:
+def _serialise(frame: pd.DataFrame, tmp: Path, fmt: str, *, excel: bool = False) -> None:
     if fmt not in FORMATS:
         raise ExportError(f"unknown format '{fmt}'; use one of: {', '.join(FORMATS)}")
     if fmt == "csv":
-        frame.to_csv(tmp, index=_keep_index(frame), lineterminator="\n", encoding="utf-8")
+        encoding = "utf-8-sig" if excel else "utf-8"
+        frame.to_csv(tmp, index=_keep_index(frame), lineterminator="\n", encoding=encoding)
     elif fmt == "jsonl":
         flat = frame.reset_index() if _keep_index(frame) else frame
         flat.to_json(tmp, orient="records", lines=True, force_ascii=False)
     elif fmt == "parquet":
-        frame.to_parquet(tmp, index=_keep_index(frame))
+        _missing_as_null(frame).to_parquet(tmp, index=_keep_index(frame))
     else:
         _write_xlsx(frame, tmp)
+
+
+def _missing_as_null(frame: pd.DataFrame) -> pd.DataFrame:
+    """Empty text cells (a metadata field not given) as nulls, which parquet readers expect."""
+    frame = frame.copy()
+    for column in frame.select_dtypes(include=["object", "string"]).columns:
+        frame[column] = frame[column].mask(frame[column].eq(""))
+    return frame
 
 
 def _keep_index(frame: pd.DataFrame) -> bool:
@@ -117,13 +138,13 @@ def _write_sheets(
 
 
 def _flat(frame: pd.DataFrame) -> pd.DataFrame:
-    flat = frame.reset_index() if _keep_index(frame) else frame
+    flat = (frame.reset_index() if _keep_index(frame) else frame).copy()
     if isinstance(flat.columns, pd.MultiIndex):
-        flat = flat.copy()
         flat.columns = [" ".join(str(p) for p in col if str(p)) for col in flat.columns]
     # Excel cannot hold control characters (a stray \x1b in a transcript); drop them there.
-    text = flat.select_dtypes(include=["object", "string"]).columns
-    return flat.assign(**{str(c): flat[c].map(_excel_safe) for c in text})
+    for column in flat.select_dtypes(include=["object", "string"]).columns:
+        flat[column] = flat[column].map(_excel_safe)
+    return flat
 
 
 def _format_sheet(sheet, flat: pd.DataFrame, *, heat: bool) -> None:

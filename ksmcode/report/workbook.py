@@ -31,10 +31,7 @@ def report_sheets(report: StudyReport) -> dict[str, pd.DataFrame]:
         result = report.agreement
         sheets["stances"] = result.stances
         sheets["pairwise"] = result.pairwise
-        sheets["agreement"] = pd.DataFrame(
-            {"value": [result.alpha, result.ac1, result.note]},
-            index=pd.Index(["krippendorff_alpha", "gwet_ac1", "note"], name="statistic"),
-        )
+        sheets["agreement"] = result.coefficients()
     if report.evaluation is not None:
         sheets["evaluation"] = report.evaluation.rename_axis("part")
     if report.per_code is not None:
