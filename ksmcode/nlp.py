@@ -11,7 +11,7 @@ from __future__ import annotations
 import gzip
 import json
 from collections.abc import Callable, Iterable
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -22,6 +22,18 @@ from ksmcode.errors import ConfigError
 
 LANGUAGES = ("id", "en")
 CLITICS = ("nya", "lah", "kah", "pun", "ku", "mu")
+# Distinct whitespace-separated chunks the tokeniser remembers (spaCy's default, 10,000, is
+# filled by the codebook's phrases and a corpus's first words, then never updated).
+TOKENIZER_CACHE = 250_000
+# Endings Sastrawi strips (derivational, possessive, particle; see ``Normalizer.restrict_to``).
+_ENDINGS = sorted(
+    {d + p + q for d in ("", "is", "isme", "isasi", "i", "kan", "an") for p in ("", "ku", "mu",
+     "nya") for q in ("", "lah", "kah", "tah", "pun")},
+    key=len,
+)  # fmt: skip
+# Letters a recoding prefix (meny-, pen-, mem-, meng-, per-, pel-) or an infix (-el-, -em-,
+# -er-, -in-) leaves before a root that has lost its first letter.
+_RECODED = frozenset("ymngrl")
 
 # Words the Sastrawi stemmer reduces to an unrelated word (penduduk -> duduk, "to sit").
 # A codebook can add its own with ``codebook.protect``.
@@ -73,6 +85,7 @@ def colloquial_map() -> dict[str, str]:
     return table
 
 
+@lru_cache(maxsize=2**18)
 def standard_spelling(lower: str) -> str:
     """The standard spelling of a lower-cased Indonesian word (nggak -> tidak, duitnya ->
     uangnya); words that are not colloquial come back unchanged."""
@@ -113,6 +126,42 @@ class Normalizer:
         self.language = language
         self.protect = DEFAULT_PROTECT | {w.lower() for w in protect}
         self._cache: dict[str, str] = {}
+        self._forms: frozenset[str] | None = None
+        self._roots: dict[str, set[str]] = {}
+        self._root_lengths: list[int] = []
+
+    def restrict_to(self, forms: Iterable[str]) -> None:
+        """Only ``forms`` will ever be compared: a word that cannot stem to one of them keeps
+        its standard spelling instead of going through Sastrawi (~1 ms a new word).
+
+        Sastrawi returns the word itself or a dictionary root; a root that has lost its first
+        letter to a prefix's recoding still stands in the word, followed by endings Sastrawi
+        strips and preceded by its first letter or a recoded one. Words where no root of
+        ``forms`` stands like that cannot stem to one of ``forms``, so skipping them changes
+        no comparison (tests/test_nlp.py checks this on every affixed form of those roots).
+        """
+        dictionary = _sastrawi().delegatedStemmer.dictionary
+        self._forms = frozenset(forms)
+        self._roots = {}
+        for root in self._forms:
+            if len(root) > 1 and dictionary.contains(root):
+                self._roots.setdefault(root[1:], set()).add(root[0])
+        self._root_lengths = sorted({len(rest) for rest in self._roots})
+
+    def _may_stem_to_a_form(self, word: str) -> bool:
+        if self._forms is None or word in self._forms or not word.isascii() or "-" in word:
+            return True
+        for ending in _ENDINGS:
+            if not word.endswith(ending):
+                continue
+            body = word[: len(word) - len(ending)] if ending else word
+            for length in self._root_lengths:
+                if length >= len(body):
+                    break
+                firsts = self._roots.get(body[-length:])
+                if firsts and (body[-length - 1] in firsts or body[-length - 1] in _RECODED):
+                    return True
+        return False
 
     def __call__(self, token: str) -> str:
         lower = token.lower()
@@ -136,6 +185,8 @@ class Normalizer:
         for clitic in CLITICS:  # anggarannya -> anggaran, which is protected
             if standard.endswith(clitic) and standard[: -len(clitic)] in self.protect:
                 return standard[: -len(clitic)]
+        if not self._may_stem_to_a_form(standard):
+            return standard
         return _sastrawi().stem(standard) or standard
 
 
@@ -154,7 +205,9 @@ def check_language(language: str) -> str:
 @cache
 def blank_pipeline(language: str) -> Language:
     """A tokeniser-only spaCy pipeline for ``language`` ("id" or "en"); nothing is downloaded."""
-    return spacy.blank(check_language(language))
+    nlp = spacy.blank(check_language(language))
+    nlp.tokenizer.max_cache_size = TOKENIZER_CACHE
+    return nlp
 
 
 @cache

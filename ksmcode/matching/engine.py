@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
-from spacy.tokens import Doc
+import numpy
+from spacy.attrs import IDX
+from spacy.tokens import Span
 
 from ksmcode.codebook.model import Codebook
 from ksmcode.matching.negation import Negation, NegationScope
@@ -17,7 +20,7 @@ from ksmcode.model import Corpus, Document, Match, Segment
 from ksmcode.nlp import Normalizer, blank_pipeline, sentence_splitter
 from ksmcode.segment import segment_document
 
-BATCH_SIZE = 256
+SEPARATOR = "\n\n"
 # Evidence a filter discarded: (reason, detail, evidence). Reasons: "exclude" (detail: the
 # exclude rule's id), "when_negated" (the cue), "yield_to" (the code yielded to), "min_terms".
 Suppressed = tuple[str, str, Match]
@@ -67,45 +70,75 @@ class Engine:
         """
         lang = self.language(document.meta.language or "id")
         coded = [s for s in segments if not s.is_interviewer]
-        texts = (document.text[s.start : s.end] for s in coded)
-        docs = lang.rules.nlp.pipe(texts, batch_size=BATCH_SIZE)
         matches: list[Match] = []
-        for segment, doc in zip(coded, docs, strict=True):
-            matches.extend(self._code_segment(document, segment, doc, lang, suppressed))
+        for segment, span, shift, lowers, hits in self._segment_hits(document, coded, lang):
+            matches.extend(
+                self._code_segment(document, segment, span, shift, lowers, hits, lang, suppressed)
+            )
         return matches
 
     def occurrences(
         self, document: Document, segments: Sequence[Segment], select: Callable[[RuleRef], bool]
-    ) -> Iterator[tuple[Segment, Doc, Hit, Negation]]:
+    ) -> Iterator[tuple[Segment, Span, Hit, Negation]]:
         """Every hit of the rules ``select`` accepts in every segment, the interviewer's
-        included, before any exclude / yield_to / min_terms filtering (for keyword in context)."""
+        included, before any exclude / yield_to / min_terms filtering (for keyword in context).
+        Hits are token spans of the segment's tokens (``Span``)."""
         lang = self.language(document.meta.language or "id")
-        texts = (document.text[s.start : s.end] for s in segments)
-        docs = lang.rules.nlp.pipe(texts, batch_size=BATCH_SIZE)
-        for segment, doc in zip(segments, docs, strict=True):
-            lowers, hits = self._hits(doc, lang)
+        for segment, span, _, lowers, hits in self._segment_hits(document, segments, lang):
             chosen = _without_nested([h for h in hits if select(h[0])])
             words = lang.negation.words(lowers) if chosen else []
             for hit in chosen:
-                yield segment, doc, hit, lang.negation(lowers, words, hit[1], hit[2])
+                yield segment, span, hit, lang.negation(lowers, words, hit[1], hit[2])
 
-    def _hits(self, doc: Doc, lang: _Language) -> tuple[list[str], list[Hit]]:
-        """The segment's lower-cased words, and its keyword, pattern, exclude and paired near
-        hits."""
+    def _segment_hits(
+        self, document: Document, segments: Sequence[Segment], lang: _Language
+    ) -> Iterator[tuple[Segment, Span, int, list[str], list[Hit]]]:
+        """For each segment with a hit: its tokens, the character shift from them to the
+        document, its lower-cased words and its keyword, pattern, exclude and paired near hits
+        (token offsets within the segment).
+
+        The segments are tokenised and matched as one text, joined by blank lines that the
+        tokeniser keeps as tokens of their own; a hit across two segments is dropped, so each
+        segment gets what matching it alone would give.
+        """
+        if not segments:
+            return
+        offsets, ends, position = [], [], 0
+        for segment in segments:
+            offsets.append(position)
+            ends.append(position + segment.end - segment.start)
+            position = ends[-1] + len(SEPARATOR)
+        text = SEPARATOR.join(document.text[s.start : s.end] for s in segments)
+        doc = lang.rules.nlp.make_doc(text)
         lowers = lang.rules.prepare(doc)
-        hits = lang.rules(doc, lowers)
-        found = [h for h in hits if h[0].kind in ("keyword", "pattern", "exclude")]
-        return lowers, found + pair_near(hits, self._windows, sentence_numbers(lowers))
+        token_chars = doc.to_array(IDX)
+        first = numpy.searchsorted(token_chars, offsets).tolist()
+        last = numpy.searchsorted(token_chars, ends).tolist()
+        raw: list[list[Hit]] = [[] for _ in segments]
+        for ref, start, end in lang.rules(doc, lowers):
+            i = bisect_right(first, start) - 1
+            if end <= last[i]:
+                raw[i].append((ref, start - first[i], end - first[i]))
+        for i, segment in enumerate(segments):
+            if raw[i]:
+                words = lowers[first[i] : last[i]]
+                found = [h for h in raw[i] if h[0].kind in ("keyword", "pattern", "exclude")]
+                if self._windows:
+                    found += pair_near(raw[i], self._windows, sentence_numbers(words))
+                span = doc[first[i] : last[i]]
+                yield segment, span, segment.start - offsets[i], words, found
 
     def _code_segment(
         self,
         document: Document,
         segment: Segment,
-        doc: Doc,
+        span: Span,
+        shift: int,
+        lowers: list[str],
+        hits: list[Hit],
         lang: _Language,
         suppressed: list[Suppressed] | None,
     ) -> list[Match]:
-        lowers, hits = self._hits(doc, lang)
         candidates = [h for h in hits if h[0].kind != "exclude"]
         vetoes = [h for h in hits if h[0].kind == "exclude"]
         out: list[Match] = []
@@ -117,9 +150,9 @@ class Engine:
             if veto is not None and suppressed is None:
                 continue
             negation = lang.negation(lowers, words, start, end)
-            span = doc[start:end]
-            char_start = segment.start + span.start_char
-            char_end = segment.start + span.end_char
+            tokens = span[start:end]
+            char_start = shift + tokens.start_char
+            char_end = shift + tokens.end_char
             match = Match(
                 document.id,
                 segment.index,

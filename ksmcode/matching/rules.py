@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy
+from spacy.attrs import NORM, ORTH
 from spacy.errors import MatchPatternError
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
@@ -38,8 +40,9 @@ class CompiledRules:
         self.by_lower = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.by_tokens = Matcher(nlp.vocab, validate=True)
         self.by_glob = GlobMatcher()
-        self._prepared: set[int] = set()  # orth ids whose lexeme already has its NORM
+        self._words: dict[int, tuple[int, str]] = {}  # orth id -> (NORM id, lower-cased word)
         self.refs: dict[int, RuleRef] = {}
+        self._forms: set[str] | None = set()  # every NORM a rule compares with, if known
         problems: list[Problem] = []
         for code in codebook.codes:
             for kw in _for(code.keywords, language):
@@ -57,6 +60,7 @@ class CompiledRules:
                     continue
                 ref = RuleRef(code.id, "pattern", pattern.written, pattern.id)
                 key = self._key(ref)
+                self._add_forms(_norm_values(pattern.tokens))
                 try:
                     self.by_tokens.add(key, [list(pattern.tokens)])
                 except (MatchPatternError, ValueError) as exc:
@@ -70,6 +74,14 @@ class CompiledRules:
                     )
         if problems:
             raise CodebookError("The codebook's token patterns are invalid.", problems)
+        if self._forms is not None:
+            normalise.restrict_to(self._forms)
+
+    def _add_forms(self, forms: set[str] | None) -> None:
+        if self._forms is not None and forms is not None:
+            self._forms |= forms
+        else:
+            self._forms = None
 
     def _key(self, ref: RuleRef) -> str:
         label = f"{ref.kind}\x1f{ref.code}\x1f{ref.rule}\x1f{ref.term}"
@@ -84,21 +96,28 @@ class CompiledRules:
         doc = self.nlp.make_doc(kw.text)
         if kw.mode == "norm":
             self.prepare(doc)
+            self._add_forms({t.norm_ for t in doc})
             self.by_norm.add(key, [doc])
         else:
             self.by_lower.add(key, [doc])
 
     def prepare(self, doc) -> list[str]:
-        """Give each token its normalised form as NORM and return the lower-cased words.
-
-        The form is set on the shared lexeme, so each distinct word is normalised once per run.
+        """Give each token of ``doc`` its normalised form as NORM and return the lower-cased
+        words. Each distinct word is normalised once per run; forms are set on the tokens, not
+        on the shared lexemes, so engines with other codebooks in the process never interfere.
         """
-        lowers = []
-        for token in doc:
-            if token.orth not in self._prepared:
-                token.lex.norm_ = self.normalise(token.text)
-                self._prepared.add(token.orth)
-            lowers.append(token.lower_)
+        strings, words = self.nlp.vocab.strings, self._words
+        norms, lowers = [], []
+        for orth in doc.to_array(ORTH).tolist():
+            word = words.get(orth)
+            if word is None:
+                text = strings[orth]
+                norm = strings.add(self.normalise(text))
+                word = words[orth] = (norm, text.lower())
+            norms.append(word[0])
+            lowers.append(word[1])
+        if norms:
+            doc.from_array([NORM], numpy.array(norms, dtype="uint64"))
         return lowers
 
     def __call__(self, doc, lowers: list[str]) -> list[tuple[RuleRef, int, int]]:
@@ -109,6 +128,26 @@ class CompiledRules:
             if len(matcher):
                 found.extend(matcher(doc))
         return [(self.refs[key], start, end) for key, start, end in found]
+
+
+def _norm_values(tokens: tuple[dict[str, Any], ...]) -> set[str] | None:
+    """The NORM values a token pattern compares with, or None if one is not a plain value or
+    an IN / NOT_IN list (a REGEX, say), when any form may matter."""
+    values: set[str] = set()
+    for spec in tokens:
+        for attr, value in spec.items():
+            if attr.upper() != "NORM":
+                continue
+            if isinstance(value, str):
+                values.add(value)
+                continue
+            if not isinstance(value, dict):
+                return None
+            for op, items in value.items():
+                if op not in ("IN", "NOT_IN") or not all(isinstance(i, str) for i in items):
+                    return None
+                values.update(items)
+    return values
 
 
 def _for(keywords: tuple[Keyword, ...], language: str):
