@@ -24,8 +24,8 @@ from ksmcode.model import Document
 SEED = 13
 VOCABULARY = 300_000
 SUBSTITUTED = 0.25
-ONSETS = "b c d f g h j k l m n p r s t w y ng ny kh sy".split()
-VOWELS = "a a a e i i o u u".split()
+ONSETS = [*"bcdfghjklmnprstwy", "ng", "ny", "kh", "sy"]
+VOWELS = [*"aaaeiiouu"]
 CODAS = ["", "", "", "", "", "n", "ng", "k", "r", "s", "t", "h", "l", "m"]
 PREFIXES = ["", "", "", "ber", "di", "me", "meng", "pe", "per", "ter", "ke", "se"]
 SUFFIXES = ["", "", "", "", "kan", "an", "i", "nya", "lah", "annya"]
@@ -124,7 +124,8 @@ def make_codebook(out: Path, rules: int, *, base: Path = Path("codebooks/ksm.yam
     rng, vocabulary = random.Random(SEED), pseudo_words()
     terms = dict.fromkeys(real[:rules])
     while len(terms) < rules:
-        terms[" ".join(rng.choice(vocabulary[:50_000]) for _ in range(rng.choice((1, 2, 3))))] = None
+        words = rng.choices(vocabulary[:50_000], k=rng.choice((1, 2, 3)))
+        terms[" ".join(words)] = None
     codes = 25
     lines = [
         "codebook:",

@@ -23,11 +23,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from corpus import make_codebook, make_corpus  # noqa: E402
+from corpus import make_codebook, make_corpus
 
-from ksmcode.codebook.load import load_codebook  # noqa: E402
-from ksmcode.io import load_corpus  # noqa: E402
-from ksmcode.segment import segment_document  # noqa: E402
+from ksmcode.codebook.load import load_codebook
+from ksmcode.io import load_corpus
+from ksmcode.segment import segment_document
 
 
 def _timed(func) -> float:

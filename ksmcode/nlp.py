@@ -206,7 +206,7 @@ def check_language(language: str) -> str:
 def blank_pipeline(language: str) -> Language:
     """A tokeniser-only spaCy pipeline for ``language`` ("id" or "en"); nothing is downloaded."""
     nlp = spacy.blank(check_language(language))
-    nlp.tokenizer.max_cache_size = TOKENIZER_CACHE
+    nlp.tokenizer.max_cache_size = TOKENIZER_CACHE  # type: ignore[union-attr]
     return nlp
 
 
