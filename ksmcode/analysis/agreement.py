@@ -148,6 +148,11 @@ class AgreementResult:
                     table[f"{column} ({coder})"] = scores[column]
         return table
 
+    def _repr_html_(self) -> str:
+        from ksmcode.report.notebook import agreement_html
+
+        return agreement_html(self)
+
 
 def _statistics(ratings: np.ndarray) -> dict[str, object]:
     n_units = int(((~np.isnan(ratings)).sum(axis=1) >= 2).sum())
@@ -343,6 +348,11 @@ class SourceAgreement:
         """Alpha, AC1 and the note as one table (index ``statistic``, column ``value``)."""
         names = pd.Index(["krippendorff_alpha", "gwet_ac1", "note"], name="statistic")
         return pd.DataFrame({"value": [self.alpha, self.ac1, self.note]}, index=names)
+
+    def _repr_html_(self) -> str:
+        from ksmcode.report.notebook import sources_html
+
+        return sources_html(self)
 
 
 def source_agreement(

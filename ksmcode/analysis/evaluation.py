@@ -31,6 +31,11 @@ class Evaluation:
     summary: pd.DataFrame  # index: part; SUMMARY_COLUMNS
     errors: pd.DataFrame  # every false positive / false negative, with its evidence
 
+    def _repr_html_(self) -> str:
+        from ksmcode.report.notebook import evaluation_html
+
+        return evaluation_html(self)
+
     def per_code(self, part: str = "all") -> pd.DataFrame:
         """Precision, recall, F1 and kappa per code for one part."""
         if part not in self.parts:

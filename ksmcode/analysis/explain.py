@@ -23,6 +23,11 @@ class Explanation:
     codes: pd.DataFrame  # code, family, negated, denials
     evidence: pd.DataFrame
 
+    def _repr_html_(self) -> str:
+        from ksmcode.report.notebook import explanation_html
+
+        return explanation_html(self)
+
 
 def explain(coding: Coding, segment_id: str) -> Explanation:
     """The evidence behind the codes of one unit.

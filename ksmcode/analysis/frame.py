@@ -72,6 +72,11 @@ class Coding:
     folder: Path | None = None  # the output folder it was read from, if any
     suppressed: pd.DataFrame | None = None  # None: a run folder written before it was recorded
 
+    def _repr_html_(self) -> str:
+        from ksmcode.report.notebook import coding_html
+
+        return coding_html(self)
+
 
 def _attribute_names(documents: list[Document]) -> list[str]:
     names: dict[str, None] = {}

@@ -13,8 +13,7 @@ from ksmcode.analysis.agreement import SourceAgreement, source_agreement
 from ksmcode.analysis.denials import denials
 from ksmcode.analysis.frame import Coding
 from ksmcode.analysis.matrix import (
-    ALL_COLUMN,
-    NEGATED_SUFFIX,
+    coded_pairs,
     coding_matrix,
     cooccurrence,
     group_labels,
@@ -85,8 +84,7 @@ def study_report(
     triangulation = triangulate(segments, codes=codes, families=families, by=by)
     # The report's denials are the ones whose negation covers the code's words (denials.py).
     triangulation["groups_denying"] = [_groups(denied[denied["code"] == c], by) for c in codes]
-    names = coding.run.get("codebook", {}).get("labels", {})
-    labels = {c: " / ".join(dict.fromkeys(names.get(c, {}).values())) for c in codes}
+    labels = {c: _label(coding, c) for c in codes}
     evaluation = per_code = None
     if gold is not None:
         from ksmcode.analysis.evaluation import evaluate
@@ -96,10 +94,10 @@ def study_report(
     return StudyReport(
         coding=coding,
         by=by,
-        glance=_glance(coding),
+        glance=glance(coding),
         sources=_sources(units, by),
         corpus=_corpus(units, codes, by),
-        frequencies=_frequencies(matrix, labels),
+        frequencies=code_frequencies(coding),
         triangulation=triangulation,
         exemplars=_marked(exemplars(segments, by=by, codes=codes, max_chars=max_chars), coding),
         negations=_negations(denied, codes, by, max_chars),
@@ -113,7 +111,9 @@ def study_report(
     )
 
 
-def _glance(coding: Coding) -> pd.DataFrame:
+def glance(coding: Coding) -> pd.DataFrame:
+    """The study in numbers: documents, informants, units, coded units, share coded, codes
+    found and never found (index ``measure``, column ``value``)."""
     units, codes = coding.units, list(coding.code_ids)
     coded = int((units[codes].sum(axis=1) > 0).sum())
     informants = units["informant"].astype(str).str.strip()
@@ -154,19 +154,38 @@ def _corpus(units: pd.DataFrame, codes: list[str], by: str) -> pd.DataFrame:
     )
 
 
-def _frequencies(matrix: pd.DataFrame, labels: dict[str, str]) -> pd.DataFrame:
-    rows = matrix[matrix["level"] == "code"]
+def code_frequencies(coding: Coding) -> pd.DataFrame:
+    """Per code (codebook order): family, label, affirmed and negated coded segments.
+
+    Example::
+
+        code_frequencies(load_coding("out")).sort_values("affirmed")
+    """
+    codes = list(coding.code_ids)
+    pairs = coded_pairs(coding.segments, codes) if len(coding.segments) else None
+    counts = {
+        name: (
+            pairs[pairs["negated"] == negated].groupby("code")["segment_id"].nunique()
+            if pairs is not None
+            else pd.Series(dtype=int)
+        ).reindex(codes, fill_value=0)
+        for name, negated in (("affirmed", False), ("negated", True))
+    }
     table = pd.DataFrame(
         {
-            "family": rows["family"],
-            "label": [labels.get(c, "") for c in rows.index],
-            "affirmed": rows[ALL_COLUMN].astype(int),
-            "negated": rows[f"{ALL_COLUMN}{NEGATED_SUFFIX}"].astype(int),
+            "family": [coding.families[c] for c in codes],
+            "label": [_label(coding, c) for c in codes],
+            **{name: series.astype(int).to_numpy() for name, series in counts.items()},
         },
-        index=rows.index,
+        index=pd.Index(codes, name="code"),
     )
-    table.index.name = "code"
     return table
+
+
+def _label(coding: Coding, code: str) -> str:
+    """ "Tahap persiapan / Engagement": the code's labels in every language."""
+    labels = coding.run.get("codebook", {}).get("labels", {}).get(code, {})
+    return " / ".join(dict.fromkeys(labels.values()))
 
 
 def _denied_segments(coding: Coding) -> pd.DataFrame:

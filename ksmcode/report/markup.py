@@ -100,20 +100,28 @@ def table(
 
 def highlight(text: str, marks: Iterable[str] = (), negated: Iterable[str] = ()) -> str:
     """``text`` escaped, with every occurrence of ``marks`` (and ``negated``) in ``<mark>``."""
-    spans: list[tuple[int, int, str]] = []
+    spans: list[tuple[int, int, str, str]] = []
     for words, css in ((marks, ""), (negated, "neg")):
         for word in words:
             parts = [re.escape(p) for p in str(word).split()]
             if not parts:
                 continue
             pattern = re.compile(r"\s+".join(parts), re.IGNORECASE)
-            spans += [(m.start(), m.end(), css) for m in pattern.finditer(text)]
+            spans += [(m.start(), m.end(), css, "") for m in pattern.finditer(text)]
+    return mark_spans(text, spans)
+
+
+def mark_spans(text: str, spans: Iterable[tuple[int, int, str, str]]) -> str:
+    """``text`` escaped, each ``(start, end, css class, title)`` span in ``<mark>``; a span
+    overlapping an earlier one is left out."""
     out, position = [], 0
-    for start, end, css in sorted(spans):
-        if start < position:
+    for start, end, css, title in sorted(spans):
+        if start < position or end <= start:
             continue
-        attr = f' class="{css}"' if css else ""
-        out += [esc(text[position:start]), f"<mark{attr}>{esc(text[start:end])}</mark>"]
+        attrs = (f' class="{esc(css)}"' if css else "") + (
+            f' title="{esc(title)}"' if title else ""
+        )
+        out += [esc(text[position:start]), f"<mark{attrs}>{esc(text[start:end])}</mark>"]
         position = end
     out.append(esc(text[position:]))
     return "".join(out)
