@@ -17,17 +17,26 @@ CodebookPath = Annotated[Path, typer.Argument(help="The YAML codebook, e.g. code
 @codebook_app.command("check")
 @handle_errors
 def check(path: CodebookPath) -> None:
-    """Validate a codebook: keys, ids, families, keywords and token patterns, all at once.
+    """Validate a codebook: keys, ids, families, references, keywords and token patterns, all
+    at once, each with its line.
 
-    Exits 1 when there are errors; warnings (e.g. a keyword under two codes) are shown too.
+    Exits 1 when there are errors. Warnings are shown too: codes without rules, and keywords
+    that read the same once normalised (under two codes, or twice in one).
 
     Example: [bold]ksmcode codebook check codebooks/ksm.yaml[/]
     """
-    from ksmcode.codebook.check import check_codebook
+    from ksmcode.codebook.check import inspect
+    from ksmcode.errors import CodebookError
 
-    codebook = check_codebook(path)
-    for message in codebook.warnings:
+    result = inspect(path)
+    for message in result.warnings:
         warn(message)
+    if result.problems or result.codebook is None:
+        problems = list(result.problems)
+        raise CodebookError(
+            f"{path}: the codebook has {plural(len(problems), 'problem')}.", problems
+        )
+    codebook = result.codebook
     rules = sum(c.rule_count for c in codebook.codes)
     err.print(
         f"[green]OK[/] {path}: {plural(len(codebook.codes), 'code')} in "

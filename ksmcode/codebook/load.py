@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import difflib
 import hashlib
 from collections import defaultdict
@@ -54,6 +55,13 @@ def load_codebook(path: str | Path) -> Codebook:
         codebook = load_codebook("codebooks/ksm.yaml")
         [c.id for c in codebook.codes][:2]  # ['stage.engagement', 'stage.assessment']
     """
+    text, digest = read_codebook_text(path)
+    codebook = parse_codebook(text, path)
+    return replace(codebook, path=str(path), sha256=digest)
+
+
+def read_codebook_text(path: str | Path) -> tuple[str, str]:
+    """The codebook file's text and the sha256 of its bytes; CodebookError if unreadable."""
     path = Path(path)
     try:
         raw = path.read_bytes()
@@ -67,26 +75,74 @@ def load_codebook(path: str | Path) -> Codebook:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise CodebookError(f"{path}: the codebook is not UTF-8 text; save it as UTF-8") from None
-    codebook = parse_codebook(text, path)
-    return replace(codebook, path=str(path), sha256=hashlib.sha256(raw).hexdigest())
+    return text, hashlib.sha256(raw).hexdigest()
 
 
 def parse_codebook(text: str, path: str | Path = "<codebook>") -> Codebook:
     """Validate codebook YAML text (see ``load_codebook``)."""
+    codebook, problems = inspect_codebook(text, path)
+    if problems or codebook is None:
+        raise CodebookError(f"{path}: the codebook has {len(problems)} problem(s).", problems)
+    return codebook
+
+
+def inspect_codebook(
+    text: str, path: str | Path = "<codebook>"
+) -> tuple[Codebook | None, list[Problem]]:
+    """Every problem of codebook YAML text in one pass, in line order, and the codebook built
+    from what is valid (None when the file is too broken to build one).
+
+    A schema problem (an unknown key, a wrong value) does not hide the others: the offending
+    key is set aside and the rest is checked for duplicates, references and bad terms.
+    """
     root = read_yaml(text, path)
     if not isinstance(root, dict):
         raise CodebookError(
             f"{path}: a codebook is a YAML mapping with the keys 'codebook', 'families' and "
             "'codes'; see codebooks/ksm.yaml for an example"
         )
-    try:
-        spec = CodebookSpec.model_validate(root)
-    except ValidationError as exc:
-        problems = [_pydantic_problem(err, root, path) for err in exc.errors()]
-        raise CodebookError(
-            f"{path}: the codebook has {len(problems)} problem(s).", problems
-        ) from None
-    return _Builder(spec, root, path).build()
+    spec, problems = _validate(root, path)
+    codebook = None
+    if spec is not None:
+        builder = _Builder(spec, root, path)
+        codebook = builder.build()
+        problems += builder.problems
+    problems.sort(key=lambda p: p.line or 0)
+    return codebook, problems
+
+
+def _validate(root: dict[Any, Any], path: str | Path) -> tuple[CodebookSpec | None, list[Problem]]:
+    """Validate against the schema, setting aside each key that fails until the rest passes."""
+    problems: list[Problem] = []
+    current = copy.deepcopy(root)
+    while True:
+        try:
+            return CodebookSpec.model_validate(current), problems
+        except ValidationError as exc:
+            errors = exc.errors()
+        problems += [_pydantic_problem(err, root, path) for err in errors]
+        if not all(_set_aside(current, tuple(err["loc"])) for err in errors):
+            return None, problems
+
+
+def _set_aside(root: dict[Any, Any], loc: tuple[Any, ...]) -> bool:
+    """Delete the deepest optional key on ``loc``; False when only a required one is there."""
+    node: Any = root
+    deepest = None
+    for k, step in enumerate(loc):
+        if isinstance(node, dict) and step in node:
+            deepest = (node, step, k)
+        elif not (isinstance(node, list) and isinstance(step, int) and step < len(node)):
+            break
+        node = node[step]
+    if deepest is None:
+        return False
+    container, key, k = deepest
+    model = _model_at(loc[:k])
+    if model is not None and key in model.model_fields and model.model_fields[key].is_required():
+        return False
+    del container[key]
+    return True
 
 
 def read_yaml(text: str, path: Path | str) -> Any:
@@ -121,21 +177,27 @@ def _pydantic_problem(err: Any, root: Any, path: str | Path) -> Problem:
 
 
 def _allowed_keys(loc: tuple[Any, ...]) -> list[str]:
+    model = _model_at(loc[:-1])
+    return sorted(model.model_fields) if model is not None else []
+
+
+def _model_at(path: tuple[Any, ...]) -> Any:
+    """The schema model of the mapping at ``path`` (list indices skipped), or None."""
     model: Any = CodebookSpec
-    for step in loc[:-1]:
+    for step in path:
         if isinstance(step, int):
             continue
         field = model.model_fields.get(step)
         if field is None:
-            return []
+            return None
         inner = field.annotation
         for candidate in getattr(inner, "__args__", ()) or (inner,):
             if hasattr(candidate, "model_fields"):
                 inner = candidate
         model = inner if hasattr(inner, "model_fields") else None
         if model is None:
-            return []
-    return sorted(model.model_fields)
+            return None
+    return model
 
 
 def _code_id_at(root: Any, loc: tuple[Any, ...]) -> str | None:
@@ -269,11 +331,8 @@ class _Builder:
                 )
             )
         self._check_rule_ids(codes)
+        self._check_reachable(codes)
         self._warn_shared_keywords(codes)
-        if self.problems:
-            raise CodebookError(
-                f"{self.path}: the codebook has {len(self.problems)} problem(s).", self.problems
-            )
         if not families:
             families = tuple(Family(fid) for fid in dict.fromkeys(c.family for c in codes))
         info = spec.codebook
@@ -302,6 +361,30 @@ class _Builder:
             hint = f"did you mean '{close[0]}'?" if close else f"families: {', '.join(family_ids)}"
             self.problem(f"unknown family '{family}'", ("codes", i, "family"), c.id, hint)
         return family
+
+    def _check_reachable(self, codes: list[Code]) -> None:
+        """Codes and rules that can never give evidence; codes with no rules at all."""
+        ruleless = [code.id for code in codes if not code.rule_count]
+        if ruleless:
+            self.warnings.append(
+                f"{self.path}: {len(ruleless)} code(s) have no rules, so only a human coder can "
+                f"assign them: {', '.join(ruleless)}"
+            )
+        for code in codes:
+            terms = code.rule_count
+            if terms and code.min_terms > terms:
+                message = (
+                    f"min_terms is {code.min_terms} but the code has {terms} rule(s): it can "
+                    "never be assigned"
+                )
+                self.problems.append(Problem(message, self.path, code.line, code=code.id))
+            vetoed = {(kw.text.lower(), kw.mode) for kw in code.exclude}
+            for kw in code.keywords:
+                if (kw.text.lower(), kw.mode) in vetoed:
+                    message = (
+                        f"keyword '{kw.written}' is also an exclude phrase: it can never match"
+                    )
+                    self.problems.append(Problem(message, self.path, kw.line, code=code.id))
 
     def _check_rule_ids(self, codes: list[Code]) -> None:
         first: dict[str, int | None] = {}
