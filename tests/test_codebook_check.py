@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from typer.testing import CliRunner
 
-from ksmcode.codebook.check import check_codebook, inspect
 from ksmcode.cli import app
+from ksmcode.codebook.check import check_codebook, inspect
 from ksmcode.errors import CodebookError
 
 runner = CliRunner()
