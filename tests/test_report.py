@@ -160,3 +160,18 @@ def test_unknown_report_format_is_a_clear_error(coded_out, tmp_path):
     assert result.exit_code == 1
     assert "unknown report format 'txt'; use one of: html, md, xlsx" in result.stderr
     assert not (tmp_path / "r.txt").exists()
+
+
+@pytest.mark.filterwarnings("error")
+def test_a_study_where_nothing_is_coded_still_reports(tmp_path, data):
+    (tmp_path / "study").mkdir()
+    (tmp_path / "study" / "a.txt").write_text(
+        "---\nrole: resident\nmethod: interview\n---\nPeneliti: Halo?\nBu Ani: Cuaca cerah.\n"
+    )
+    out = tmp_path / "out"
+    code_study(CodeRequest(tmp_path / "study", data / "codebook" / "valid.yaml", out))
+    for fmt in ("html", "xlsx", "md"):
+        assert ksmcode.write_report(out, tmp_path / f"r.{fmt}").stat().st_size > 0
+    page = (tmp_path / "r.html").read_text("utf-8")
+    assert "<b>0</b><span>coded units</span>" in page
+    assert "Denials</h2>" in page and "<p>None.</p>" in page

@@ -42,6 +42,8 @@ def write_report(
         ksmcode.write_report("out", "report.html", by="role", gold="gold/ksm_gold.csv")
     """
     chosen = report_format(path, fmt)
+    if isinstance(study, StudyReport) and options:
+        raise TypeError(f"options {sorted(options)} apply when computing a report, not to one")
     if not isinstance(study, StudyReport):
         coding = study if isinstance(study, Coding) else load_coding(study)
         study = study_report(coding, **options)  # type: ignore[arg-type]

@@ -80,7 +80,7 @@ def heatmap(
     data = values.to_numpy(dtype=float)
     n_rows, n_cols = data.shape
     with _style(salt):
-        figure = _figure(1.8 + 0.42 * n_cols, 1.2 + 0.3 * n_rows)
+        figure = _figure(max(4.0, 2.6 + 0.42 * n_cols), 1.2 + 0.3 * n_rows)
         axes = figure.add_subplot()
         top = np.nanmax(data) if np.isfinite(data).any() else 1.0
         # pcolormesh draws vector cells (imshow would embed a bitmap)
