@@ -147,6 +147,14 @@ def test_workbook_has_a_sheet_per_table_with_frozen_headers_and_colour(study_out
     assert per_code.loc["micro", "f1"] == pytest.approx(0.60, abs=0.01)
 
 
+def test_split_without_gold_is_a_clear_error(coded_out, repo):
+    result = runner.invoke(
+        app, ["report", "--out", str(coded_out), "--split", str(repo / "gold" / "split.csv")]
+    )
+    assert result.exit_code == 1
+    assert "split and part score a gold coding: give the gold coding too" in result.stderr
+
+
 def test_report_without_a_run_is_a_clear_error(tmp_path):
     result = runner.invoke(app, ["report", "--out", str(tmp_path)])
     assert result.exit_code == 1

@@ -86,6 +86,10 @@ def study_report(
     triangulation["groups_denying"] = [_groups(denied[denied["code"] == c], by) for c in codes]
     labels = {c: _label(coding, c) for c in codes}
     evaluation = per_code = None
+    if gold is None and (split is not None or part != "all"):
+        raise AnalysisError(
+            "split and part score a gold coding: give the gold coding too (--gold FILE)"
+        )
     if gold is not None:
         from ksmcode.analysis.evaluation import evaluate
 
