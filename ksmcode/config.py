@@ -11,6 +11,7 @@ Example ``ksmcode.yaml``::
     format: csv
     pseudonymise: false   # true: outputs use pseudonyms (map in pseudonyms.csv, beside this file)
     names: names.csv      # extra names to pseudonymise (name, pseudonym)
+    scheduler: tcp://10.0.0.5:8786   # code on this Dask cluster (pip install 'ksmcode[dask]')
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ class ProjectConfig(BaseModel):
     exclude: list[str] = Field(default_factory=list)
     pseudonymise: bool = False
     names: Path | None = None
+    scheduler: str | None = None
 
 
 def load_project(folder: str | Path = ".") -> ProjectConfig:

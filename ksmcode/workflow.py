@@ -23,8 +23,10 @@ class CodeRequest:
     language: str = "id"
     interviewer: tuple[str, ...] = ()
     fmt: str = "csv"
-    jobs: int = 1
+    jobs: int = 1  # processes; 0: one per core
     exclude: tuple[str, ...] = field(default_factory=tuple)
+    scheduler: str | None = None  # a Dask scheduler address (tcp://host:8786)
+    cache: bool = True  # reuse the coding of documents unchanged since the last run
     pseudonymise: bool = False
     names: Path | None = None  # extra names to pseudonymise
     name_map: Path = Path("pseudonyms.csv")  # where the name map is kept (never inside out)
@@ -44,6 +46,8 @@ class CodeRequest:
         jobs: int = 1,
         pseudonymise: bool | None = None,
         names: Path | None = None,
+        scheduler: str | None = None,
+        cache: bool = True,
     ) -> CodeRequest:
         """Options given here override the project file, which overrides the defaults."""
         from ksmcode.pseudonymise import MAP_FILE
@@ -65,63 +69,95 @@ class CodeRequest:
             pseudonymise=config.pseudonymise if pseudonymise is None else pseudonymise,
             names=names or config.names,
             name_map=project_dir / MAP_FILE,
+            scheduler=scheduler or config.scheduler,
+            cache=cache,
         )
 
 
 def code_study(request: CodeRequest, on_progress: ProgressCallback | None = None):
     """Read, code and write a study as ``request`` says; return the run summary.
 
+    Documents are read, coded and written one by one (in ``request.jobs`` processes or on
+    the Dask scheduler ``request.scheduler``), so memory does not grow with the corpus; a
+    document unchanged since the last run into the same folder comes from its cache.
+
     Example::
 
         summary = code_study(CodeRequest.resolve(Path(".")))
         summary.percent_coded
     """
-    from ksmcode.analysis.frame import coding_frames
     from ksmcode.codebook.load import load_codebook
-    from ksmcode.export.coding import check_output_folder, write_coding
+    from ksmcode.export.atomic import file_sha256
+    from ksmcode.export.coding import CodingWriter, check_output_folder
     from ksmcode.export.tables import FORMATS
-    from ksmcode.io import load_corpus
-    from ksmcode.matching.engine import CodingResult, iter_code_corpus, language_warnings
+    from ksmcode.io.corpus import UniqueIds, corpus_files
+    from ksmcode.matching.engine import language_warnings
     from ksmcode.nlp import check_language
+    from ksmcode.runcache import CACHE_DIR, DocumentCache
+    from ksmcode.runner import CodeSettings, Task, code_tasks
 
     if request.fmt not in FORMATS:
         raise ConfigError(f"unknown format '{request.fmt}'; choose one of: {', '.join(FORMATS)}")
     check_language(request.language)
     codebook = load_codebook(request.codebook)
     exclude = request.exclude + _inside(request.out, request.transcripts)
-    corpus = load_corpus(
-        request.transcripts,
-        default_language=request.language,
-        interviewer=request.interviewer or None,
-        exclude=exclude,
+    reading: list[str] = []
+    files = corpus_files(
+        request.transcripts, default_language=request.language, exclude=exclude, warnings=reading
     )
+    interviewer = request.interviewer or None
+    settings = CodeSettings(
+        codebook, request.unit, request.language, interviewer, request.pseudonymise
+    )
+    tasks = [Task(source) for source in files]
     if request.pseudonymise:
+        from ksmcode.io import load_corpus
         from ksmcode.pseudonymise import pseudonymise_study
 
+        corpus = load_corpus(
+            request.transcripts,
+            default_language=request.language,
+            interviewer=interviewer,
+            exclude=exclude,
+        )
         corpus = pseudonymise_study(
             corpus, map_path=request.name_map, out=request.out, names=request.names
         )
+        tasks = [Task(s, d) for s, d in zip(files, corpus.documents, strict=True)]
+        reading = list(corpus.warnings)  # the same notes, and those of reading each document
     check_output_folder(request.out)  # after the inputs are read, before the long part
-    total = len(corpus.documents)
-    if on_progress:
-        on_progress(0, total, "")
-    documents = []
-    for done, coded in enumerate(
-        iter_code_corpus(corpus, codebook, unit=request.unit, jobs=request.jobs), start=1
-    ):
-        documents.append(coded)
-        if on_progress:
-            on_progress(done, total, coded.document.id)
-    options = {
-        "unit": request.unit,
-        "language": request.language,
-        "interviewer": list(request.interviewer),
-        "exclude": list(request.exclude),
-        **({"pseudonymise": True} if request.pseudonymise else {}),
-    }
-    warnings = language_warnings(corpus, codebook)
-    result = CodingResult(corpus, codebook, request.unit, tuple(documents), options, warnings)
-    return write_coding(result, coding_frames(result), request.out, request.fmt)
+    cache = None
+    if request.cache and not request.pseudonymise:
+        cache = DocumentCache(request.out / CACHE_DIR, settings)
+    keys = [cache.key(t.source, file_sha256(t.source.path)) for t in tasks] if cache else []
+    cached = [cache.get(k) for k in keys] if cache else [None] * len(tasks)
+    to_code = [t for t, c in zip(tasks, cached, strict=True) if c is None]
+    coded = code_tasks(to_code, settings, jobs=request.jobs, scheduler=request.scheduler)
+    total, ids, languages = len(tasks), UniqueIds(), []
+    with CodingWriter(request.out, request.fmt, codebook) as writer:
+        for i, (task, hit) in enumerate(zip(tasks, cached, strict=True)):
+            result = hit or next(coded)
+            if cache and hit is None:
+                cache.put(keys[i], result)
+            ids.check(result.rows.document, task.source)
+            reading.extend(result.warnings)
+            languages.append(result.language)
+            writer.add(result.rows, result.input, result.document)
+            if on_progress:
+                on_progress(i + 1, total, result.rows.document)
+        options = {
+            "unit": request.unit,
+            "language": request.language,
+            "interviewer": list(request.interviewer),
+            "exclude": list(request.exclude),
+            **({"pseudonymise": True} if request.pseudonymise else {}),
+        }
+        warnings = (*reading, *codebook.warnings, *language_warnings(languages, codebook))
+        cache_record = {"documents": cache.hits if cache else 0}
+        summary = writer.finish(files[0].root, options, warnings, cache_record)
+    if cache:
+        cache.prune()
+    return summary
 
 
 def _inside(out: Path, transcripts: Path) -> tuple[str, ...]:

@@ -156,7 +156,7 @@ def test_failed_run_leaves_earlier_outputs_intact(study):
     (study / "study" / "empty.txt").write_text("")
     assert run(study, "--out", str(out)).exit_code == 1
     assert (out / "segments.csv").read_bytes() == before
-    assert not [p for p in out.iterdir() if p.name.startswith(".")]
+    assert [p.name for p in out.iterdir() if p.name.startswith(".")] == [".cache"]
 
 
 def test_unknown_extension_is_skipped_with_a_warning(study):

@@ -19,16 +19,18 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from ksmcode.codebook.model import Codebook
 from ksmcode.errors import AnalysisError
 from ksmcode.export.tables import FORMATS, read_table
 from ksmcode.flags import flags
-from ksmcode.matching.engine import CodingResult
+from ksmcode.matching.engine import CodingResult, DocumentCoding
 from ksmcode.model import Document, Match, Segment
 
 ID_COLUMNS = [
@@ -78,16 +80,17 @@ class Coding:
         return coding_html(self)
 
 
-def _attribute_names(documents: list[Document]) -> list[str]:
+def attribute_names(documents: Iterable[Iterable[str]]) -> list[str]:
+    """The attribute columns: the documents' metadata attribute names, in first-seen order."""
     names: dict[str, None] = {}
-    for doc in documents:
-        names.update(dict.fromkeys(doc.meta.attributes))
+    for attributes in documents:
+        names.update(dict.fromkeys(attributes))
     return [n for n in names if n not in ID_COLUMNS and n not in ("text", "code", "family")]
 
 
-def _unit_row(doc: Document, seg: Segment, attributes: list[str]) -> dict[str, Any]:
+def _unit_row(doc: Document, seg: Segment) -> dict[str, Any]:
     meta = doc.meta
-    row = {
+    return {
         "document": doc.id,
         "segment_id": seg.id,
         "start": seg.start,
@@ -97,12 +100,8 @@ def _unit_row(doc: Document, seg: Segment, attributes: list[str]) -> dict[str, A
         "role": meta.role or "",
         "method": meta.method or "",
         "language": meta.language or "",
+        "text": doc.text[seg.start : seg.end],
     }
-    row["text"] = doc.text[seg.start : seg.end]
-    for name in attributes:
-        value = meta.attributes.get(name, "")
-        row[name] = "" if value is None else str(value)
-    return row
 
 
 def describe_evidence(matches: list[Match]) -> str:
@@ -121,64 +120,100 @@ def _evidence_row(doc: Document, seg: Segment, m: Match) -> list[Any]:
             m.negated, m.cue or ""]  # fmt: skip
 
 
-def coding_frames(result: CodingResult) -> Coding:
-    """Build the three frames of a coding result."""
-    codebook = result.codebook
-    code_ids = list(codebook.code_ids)
+@dataclass(frozen=True)
+class DocumentRows:
+    """One document's rows of the coding tables, without the attribute columns (which depend
+    on every document): plain lists, small to keep, pickle or send between processes."""
+
+    document: str
+    attributes: dict[str, str]  # the document's metadata attributes, as text
+    units: list[dict[str, Any]]  # ID_COLUMNS, text, one 0/1 entry per code
+    segments: list[dict[str, Any]]  # ID_COLUMNS, code ... text
+    evidence: list[list[Any]]  # EVIDENCE_COLUMNS
+    suppressed: list[list[Any]]  # SUPPRESSED_COLUMNS
+
+
+def document_rows(coded: DocumentCoding, codebook: Codebook) -> DocumentRows:
+    """The rows one coded document adds to the tables (see the module docstring)."""
+    code_ids = codebook.code_ids
     families = {c.id: c.family for c in codebook.codes}
     order = {c: i for i, c in enumerate(code_ids)}
-    attributes = _attribute_names([d.document for d in result.documents])
-    unit_rows, segment_rows = [], []
+    doc = coded.document
+    by_segment: dict[int, dict[str, list[Match]]] = defaultdict(lambda: defaultdict(list))
+    for m in coded.matches:
+        by_segment[m.segment_index][m.code].append(m)
+    units: list[dict[str, Any]] = []
+    segments: list[dict[str, Any]] = []
     evidence_rows: list[list[Any]] = []
-    suppressed_rows: list[list[Any]] = []
-    for coded in result.documents:
-        doc = coded.document
-        by_segment: dict[int, dict[str, list[Match]]] = defaultdict(lambda: defaultdict(list))
-        for m in coded.matches:
-            by_segment[m.segment_index][m.code].append(m)
-        for seg in coded.segments:
-            if seg.is_interviewer:
-                continue
-            base = _unit_row(doc, seg, attributes)
-            codes = by_segment.get(seg.index, {})
-            unit_rows.append({**base, **{c: int(c in codes) for c in code_ids}})
-            for code in sorted(codes, key=order.__getitem__):
-                evidence = sorted(codes[code], key=lambda m: (m.start, m.end))
-                row = {k: v for k, v in base.items() if k != "text"}
-                row.update(
-                    code=code,
-                    family=families[code],
-                    negated=all(m.negated for m in evidence),
-                    denials=sum(m.negated for m in evidence),
-                    evidence=describe_evidence(evidence),
-                    text=base["text"],
-                )
-                segment_rows.append(row)
-                evidence_rows.extend(_evidence_row(doc, seg, m) for m in evidence)
-        segments = {seg.index: seg for seg in coded.segments}
-        for reason, detail, m in coded.suppressed:
-            suppressed_rows.append(
-                [*_evidence_row(doc, segments[m.segment_index], m), reason, detail]
+    for seg in coded.segments:
+        if seg.is_interviewer:
+            continue
+        base = _unit_row(doc, seg)
+        codes = by_segment.get(seg.index, {})
+        units.append({**base, **{c: int(c in codes) for c in code_ids}})
+        for code in sorted(codes, key=order.__getitem__):
+            evidence = sorted(codes[code], key=lambda m: (m.start, m.end))
+            row = {k: v for k, v in base.items() if k != "text"}
+            row.update(
+                code=code,
+                family=families[code],
+                negated=all(m.negated for m in evidence),
+                denials=sum(m.negated for m in evidence),
+                evidence=describe_evidence(evidence),
+                text=base["text"],
             )
-    seg_columns = [
-        *ID_COLUMNS,
-        "code",
-        "family",
-        "negated",
-        "denials",
-        "evidence",
-        "text",
-        *attributes,
+            segments.append(row)
+            evidence_rows.extend(_evidence_row(doc, seg, m) for m in evidence)
+    by_index = {seg.index: seg for seg in coded.segments}
+    suppressed = [
+        [*_evidence_row(doc, by_index[m.segment_index], m), reason, detail]
+        for reason, detail, m in coded.suppressed
     ]
-    unit_columns = [*ID_COLUMNS, "text", *attributes, *code_ids]
+    attributes = {k: "" if v is None else str(v) for k, v in doc.meta.attributes.items()}
+    return DocumentRows(doc.id, attributes, units, segments, evidence_rows, suppressed)
+
+
+def table_columns(codebook: Codebook, attributes: list[str]) -> dict[str, list[str]]:
+    """The columns of each table, in order."""
+    seg_columns = [*ID_COLUMNS, "code", "family", "negated", "denials", "evidence", "text"]
+    return {
+        "segments": [*seg_columns, *attributes],
+        "units": [*ID_COLUMNS, "text", *attributes, *codebook.code_ids],
+        "evidence": EVIDENCE_COLUMNS,
+        "suppressed": SUPPRESSED_COLUMNS,
+    }
+
+
+def table_frames(
+    documents: Iterable[DocumentRows], codebook: Codebook, attributes: list[str]
+) -> dict[str, pd.DataFrame]:
+    """The tables (segments, units, evidence, suppressed) of some documents' rows, with the
+    attribute columns ``attributes``."""
+    columns = table_columns(codebook, attributes)
+    rows: dict[str, list[Any]] = {name: [] for name in columns}
+    for d in documents:
+        values = {name: d.attributes.get(name, "") for name in attributes}
+        rows["units"].extend({**u, **values} for u in d.units)
+        rows["segments"].extend({**s, **values} for s in d.segments)
+        rows["evidence"].extend(d.evidence)
+        rows["suppressed"].extend(d.suppressed)
+    return {name: pd.DataFrame(rows[name], columns=columns[name]) for name in columns}
+
+
+def coding_frames(result: CodingResult) -> Coding:
+    """Build the frames of a coding result."""
+    codebook = result.codebook
+    documents = [document_rows(d, codebook) for d in result.documents]
+    attributes = attribute_names(d.attributes for d in documents)
+    frames = table_frames(documents, codebook, attributes)
     return Coding(
-        segments=pd.DataFrame(segment_rows, columns=seg_columns),
-        units=pd.DataFrame(unit_rows, columns=unit_columns),
-        evidence=pd.DataFrame(evidence_rows, columns=EVIDENCE_COLUMNS),
+        segments=frames["segments"],
+        units=frames["units"],
+        evidence=frames["evidence"],
         run={},
-        code_ids=tuple(code_ids),
-        families=families,
-        suppressed=pd.DataFrame(suppressed_rows, columns=SUPPRESSED_COLUMNS),
+        code_ids=codebook.code_ids,
+        families={c.id: c.family for c in codebook.codes},
+        suppressed=frames["suppressed"],
     )
 
 

@@ -49,8 +49,32 @@ def code(
     codebook: CodebookOpt = None,
     unit: Unit = None,
     jobs: Annotated[
-        int, typer.Option("--jobs", "-j", min=1, help="Processes to use.", rich_help_panel=MATCHING)
+        int,
+        typer.Option(
+            "--jobs",
+            "-j",
+            min=0,
+            help="Processes to code in (0: one per core).",
+            rich_help_panel=MATCHING,
+        ),
     ] = 1,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            help="Code on a Dask cluster: its scheduler's address, e.g. tcp://10.0.0.5:8786 "
+            "(needs pip install 'ksmcode[dask]'; the workers must see the transcripts).",
+            rich_help_panel=MATCHING,
+            show_default=False,
+        ),
+    ] = None,
+    cache: Annotated[
+        bool,
+        typer.Option(
+            "--cache/--no-cache",
+            help="Reuse the coding of documents unchanged since the last run into --out.",
+            rich_help_panel=MATCHING,
+        ),
+    ] = True,
     pseudonymise: Annotated[
         bool | None,
         typer.Option(
@@ -83,6 +107,8 @@ def code(
         interviewer=interviewer,
         fmt=fmt,
         jobs=jobs,
+        scheduler=scheduler,
+        cache=cache,
         pseudonymise=pseudonymise,
         names=names,
     )

@@ -2,18 +2,37 @@
 
 from __future__ import annotations
 
+import itertools
 import json
-from dataclasses import dataclass
+import os
+import pickle
+import shutil
+import tempfile
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from ksmcode import __version__
-from ksmcode.analysis.frame import Coding
+from ksmcode.analysis.frame import (
+    EVIDENCE_COLUMNS,
+    DocumentRows,
+    attribute_names,
+    document_rows,
+    table_frames,
+)
+from ksmcode.codebook.model import Codebook
 from ksmcode.errors import ExportError
 from ksmcode.export.atomic import ensure_writable, file_sha256
-from ksmcode.export.tables import FORMATS, write_tables
+from ksmcode.export.tables import FORMATS, serialise
 from ksmcode.io.documents import DOCUMENTS_FILE, dump_documents
 from ksmcode.matching.engine import CodingResult
+from ksmcode.model import Document
+
+SPOOL = ".ksmcode-run-"  # a run's private folder inside out/: .ksmcode-run-<pid>-<random>
+CHUNK = 200  # documents assembled at a time into csv / jsonl tables
+NEGATED = EVIDENCE_COLUMNS.index("negated")
 
 
 @dataclass(frozen=True)
@@ -33,55 +52,70 @@ class RunSummary:
         return 100.0 * self.coded_units / self.units if self.units else 0.0
 
 
-def summarise(result: CodingResult, coding: Coding) -> RunSummary:
-    units = coding.units
-    code_ids = list(coding.code_ids)
-    coded = int((units[code_ids].sum(axis=1) > 0).sum()) if len(units) else 0
-    used = set(coding.segments["code"])
-    matches = result.matches
-    return RunSummary(
-        documents=len(result.documents),
-        units=len(units),
-        coded_units=coded,
-        matches=len(matches),
-        negated_matches=sum(m.negated for m in matches),
-        codes_never_matched=tuple(c for c in code_ids if c not in used),
-        warnings=(*result.corpus.warnings, *result.codebook.warnings, *result.warnings),
-    )
+@dataclass
+class RunCounts:
+    """Counts kept as documents are written, for the summary and run.json."""
+
+    code_ids: tuple[str, ...]
+    documents: int = 0
+    units: int = 0
+    coded_units: int = 0
+    matches: int = 0
+    negated_matches: int = 0
+    per_code: Counter[str] = field(default_factory=Counter)
+
+    def add(self, rows: DocumentRows) -> None:
+        self.documents += 1
+        self.units += len(rows.units)
+        self.coded_units += sum(any(u[c] for c in self.code_ids) for u in rows.units)
+        self.matches += len(rows.evidence)
+        self.negated_matches += sum(bool(e[NEGATED]) for e in rows.evidence)
+        self.per_code.update(s["code"] for s in rows.segments)
+
+    def summary(self, warnings: tuple[str, ...]) -> RunSummary:
+        return RunSummary(
+            documents=self.documents,
+            units=self.units,
+            coded_units=self.coded_units,
+            matches=self.matches,
+            negated_matches=self.negated_matches,
+            codes_never_matched=tuple(c for c in self.code_ids if not self.per_code[c]),
+            warnings=warnings,
+        )
 
 
-def run_record(result: CodingResult, coding: Coding, summary: RunSummary, fmt: str) -> dict:
+def run_record(
+    codebook: Codebook,
+    transcripts: Path,
+    inputs: list[dict[str, str]],
+    options: dict[str, Any],
+    counts: RunCounts,
+    warnings: tuple[str, ...],
+) -> dict:
     """The provenance record written as run.json: no timestamps, so equal runs give equal files."""
-    codebook = result.codebook
-    inputs = []
-    for coded in result.documents:
-        doc = coded.document
-        digest = file_sha256(doc.path)
-        inputs.append({"document": doc.id, "sha256": digest, "encoding": doc.encoding})
-    per_code = coding.segments.groupby("code").size() if len(coding.segments) else {}
     return {
         "ksmcode": __version__,
-        "transcripts": str(result.corpus.root),
+        "transcripts": str(transcripts),
         "codebook": {
             "name": codebook.name,
             "version": codebook.version,
             "path": codebook.path,
             "sha256": codebook.sha256,
-            "codes": list(coding.code_ids),
-            "families": coding.families,
+            "codes": list(codebook.code_ids),
+            "families": {c.id: c.family for c in codebook.codes},
             "labels": {c.id: c.labels for c in codebook.codes},
         },
         "inputs": inputs,
-        "options": {**result.options, "format": fmt},
+        "options": options,
         "counts": {
-            "documents": summary.documents,
-            "units": summary.units,
-            "coded_units": summary.coded_units,
-            "matches": summary.matches,
-            "negated_matches": summary.negated_matches,
-            "segments_per_code": {c: int(per_code.get(c, 0)) for c in coding.code_ids},
+            "documents": counts.documents,
+            "units": counts.units,
+            "coded_units": counts.coded_units,
+            "matches": counts.matches,
+            "negated_matches": counts.negated_matches,
+            "segments_per_code": {c: counts.per_code[c] for c in codebook.code_ids},
         },
-        "warnings": list(summary.warnings),
+        "warnings": list(warnings),
     }
 
 
@@ -94,33 +128,151 @@ def check_output_folder(out_dir: str | Path) -> Path:
     return out
 
 
-def write_coding(
-    result: CodingResult, coding: Coding, out_dir: str | Path, fmt: str = "csv"
-) -> RunSummary:
-    """Write the segments, units, evidence and suppressed-evidence tables and run.json into
-    ``out_dir``.
+class CodingWriter:
+    """Writes a run into ``out_dir`` document by document, so memory does not grow with the
+    corpus: each document's rows are spooled to a private folder inside ``out_dir`` as they
+    come, the tables are assembled from the spool at the end (csv and jsonl in chunks; xlsx
+    and parquet in one piece), and every file is moved into place only when all are written.
 
-    Every file is written to a temporary name first and renamed only when all are written, so
-    a failure leaves the earlier outputs intact and consistent.
+    Use it as a context manager: a failure (or Ctrl-C) removes the spool and leaves the
+    earlier outputs as they were. Spools of runs that were killed are removed by the next run.
     """
-    if fmt not in FORMATS:
-        raise ExportError(f"unknown format '{fmt}'; use one of: {', '.join(FORMATS)}")
-    out = check_output_folder(out_dir)
-    summary = summarise(result, coding)
-    record = run_record(result, coding, summary, fmt)
-    tables = {out / f"{name}.{fmt}": frame for name, frame in
-              (("segments", coding.segments), ("units", coding.units),
-               ("evidence", coding.evidence))}  # fmt: skip
-    if coding.suppressed is not None:
-        tables[out / f"suppressed.{fmt}"] = coding.suppressed
-    text = json.dumps(record, indent=2, ensure_ascii=False, default=_jsonable) + "\n"
-    extra = {out / "run.json": text.encode("utf-8")}
-    if result.options.get("pseudonymise"):  # the texts that the outputs' offsets refer to
-        extra[out / DOCUMENTS_FILE] = dump_documents(c.document for c in result.documents)
-    write_tables(tables, fmt, extra=extra)
-    if not result.options.get("pseudonymise"):
-        (out / DOCUMENTS_FILE).unlink(missing_ok=True)  # an earlier run's, no longer true
-    return summary
+
+    def __init__(self, out_dir: str | Path, fmt: str, codebook: Codebook):
+        if fmt not in FORMATS:
+            raise ExportError(f"unknown format '{fmt}'; use one of: {', '.join(FORMATS)}")
+        self.out, self.fmt, self.codebook = check_output_folder(out_dir), fmt, codebook
+        remove_stale_spools(self.out)
+        self.folder = Path(tempfile.mkdtemp(prefix=f"{SPOOL}{os.getpid()}-", dir=self.out))
+        self._rows = (self.folder / "rows.pickle").open("wb")
+        self._documents: BinaryIO | None = None
+        self.counts = RunCounts(codebook.code_ids)
+        self.inputs: list[dict[str, str]] = []
+        self._attributes: dict[str, None] = {}
+
+    def __enter__(self) -> CodingWriter:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._rows.close()
+        if self._documents:
+            self._documents.close()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+    def add(self, rows: DocumentRows, source: dict[str, str], document: Document | None = None):
+        """Spool one document's rows; ``source`` is its run.json ``inputs`` entry. With a
+        ``document``, its text is kept in documents.jsonl (pseudonymised runs)."""
+        pickle.dump(rows, self._rows, protocol=pickle.HIGHEST_PROTOCOL)
+        self.counts.add(rows)
+        self.inputs.append(source)
+        self._attributes.update(dict.fromkeys(rows.attributes))
+        if document is not None:
+            if self._documents is None:
+                self._documents = (self.folder / DOCUMENTS_FILE).open("wb")
+            self._documents.write(dump_documents([document]))
+
+    def finish(
+        self,
+        transcripts: Path,
+        options: dict[str, Any],
+        warnings: tuple[str, ...],
+        cache: dict[str, int] | None = None,
+    ) -> RunSummary:
+        """Write the tables and run.json, move them into ``out_dir``; return the summary.
+        ``cache`` says how many documents came from the cache (recorded in run.json)."""
+        self._rows.close()
+        attributes = attribute_names([self._attributes])
+        names = ("segments", "units", "evidence", "suppressed")
+        written = [self.folder / f"{name}.{self.fmt}" for name in names]
+        _assemble(self.folder / "rows.pickle", self.codebook, attributes, self.fmt, written)
+        record = run_record(
+            self.codebook, transcripts, self.inputs, {**options, "format": self.fmt},
+            self.counts, warnings,
+        )  # fmt: skip
+        if cache is not None:
+            record["cache"] = cache
+        text = json.dumps(record, indent=2, ensure_ascii=False, default=_jsonable) + "\n"
+        (self.folder / "run.json").write_text(text, "utf-8")
+        written.append(self.folder / "run.json")
+        if self._documents is not None:
+            self._documents.close()
+            written.append(self.folder / DOCUMENTS_FILE)
+        for path in written:
+            os.replace(path, self.out / path.name)
+        if self._documents is None:
+            (self.out / DOCUMENTS_FILE).unlink(missing_ok=True)  # an earlier run's, now untrue
+        return self.counts.summary(warnings)
+
+
+def _spooled(path: Path) -> Iterator[DocumentRows]:
+    with path.open("rb") as spool:
+        while True:
+            try:
+                yield pickle.load(spool)
+            except EOFError:
+                return
+
+
+def _assemble(
+    spool: Path, codebook: Codebook, attributes: list[str], fmt: str, targets: list[Path]
+) -> None:
+    """Write the four tables from the spooled rows: csv and jsonl appended a chunk of
+    documents at a time (byte for byte what one frame gives), other formats in one piece."""
+    if fmt not in ("csv", "jsonl"):
+        frames = table_frames(_spooled(spool), codebook, attributes)
+        for frame, target in zip(frames.values(), targets, strict=True):
+            serialise(frame, target, fmt)
+        return
+    first, documents = True, _spooled(spool)
+    for chunk in iter(lambda: list(itertools.islice(documents, CHUNK)), []):
+        frames = table_frames(chunk, codebook, attributes)
+        for frame, target in zip(frames.values(), targets, strict=True):
+            if first or len(frame):
+                serialise(frame, target, fmt, append=not first)
+        first = False
+    if first:  # no documents: the tables' headers only
+        frames = table_frames([], codebook, attributes)
+        for frame, target in zip(frames.values(), targets, strict=True):
+            serialise(frame, target, fmt)
+
+
+def remove_stale_spools(out: Path) -> None:
+    """Remove the spool folders that runs killed before they finished left in ``out``."""
+    for folder in out.glob(f"{SPOOL}*"):
+        pid = folder.name[len(SPOOL) :].split("-", 1)[0]
+        if folder.is_dir() and not (pid.isdigit() and _alive(int(pid))):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def write_coding(result: CodingResult, out_dir: str | Path, fmt: str = "csv") -> RunSummary:
+    """Write the segments, units, evidence and suppressed-evidence tables and run.json of an
+    in-memory coding into ``out_dir`` (``code_study`` streams instead), all or nothing."""
+    codebook = result.codebook
+    with CodingWriter(out_dir, fmt, codebook) as writer:
+        for coded in result.documents:
+            doc = coded.document
+            keep = doc if result.options.get("pseudonymise") else None
+            writer.add(document_rows(coded, codebook), input_record(doc), keep)
+        warnings = (*result.corpus.warnings, *codebook.warnings, *result.warnings)
+        return writer.finish(result.corpus.root, result.options, warnings)
+
+
+def input_record(document: Document) -> dict[str, str]:
+    """A document's run.json ``inputs`` entry."""
+    digest = file_sha256(document.path)
+    return {"document": document.id, "sha256": digest, "encoding": document.encoding}
 
 
 def _jsonable(value: Any) -> Any:

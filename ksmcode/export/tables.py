@@ -89,20 +89,28 @@ def write_tables(
     targets = [*tables, *extra]
     with atomic_paths(targets) as temps:
         for (target, frame), tmp in zip(tables.items(), temps, strict=False):
-            _serialise(frame, tmp, fmt or format_of(target), excel=excel)
+            serialise(frame, tmp, fmt or format_of(target), excel=excel)
         for data, tmp in zip(extra.values(), temps[len(tables) :], strict=True):
             tmp.write_bytes(data)
 
 
-def _serialise(frame: pd.DataFrame, tmp: Path, fmt: str, *, excel: bool = False) -> None:
+def serialise(
+    frame: pd.DataFrame, tmp: Path, fmt: str, *, excel: bool = False, append: bool = False
+) -> None:
+    """Write ``frame`` to ``tmp`` in ``fmt``; csv and jsonl can ``append`` rows to a file
+    (without a second header), giving the bytes one frame of all the rows would give."""
     if fmt not in FORMATS:
         raise ExportError(f"unknown format '{fmt}'; use one of: {', '.join(FORMATS)}")
+    mode = "a" if append else "w"
     if fmt == "csv":
-        encoding = "utf-8-sig" if excel else "utf-8"
-        frame.to_csv(tmp, index=_keep_index(frame), lineterminator="\n", encoding=encoding)
+        encoding = "utf-8-sig" if excel and not append else "utf-8"
+        frame.to_csv(
+            tmp, index=_keep_index(frame), lineterminator="\n", encoding=encoding, mode=mode,
+            header=not append,
+        )  # fmt: skip
     elif fmt == "jsonl":
         flat = frame.reset_index() if _keep_index(frame) else frame
-        flat.to_json(tmp, orient="records", lines=True, force_ascii=False)
+        flat.to_json(tmp, orient="records", lines=True, force_ascii=False, mode=mode)
     elif fmt == "parquet":
         _missing_as_null(frame).to_parquet(tmp, index=_keep_index(frame))
     else:

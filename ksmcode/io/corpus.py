@@ -6,6 +6,7 @@ import dataclasses
 import fnmatch
 import os
 from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -70,20 +71,26 @@ def read_document(
     return Document(doc_id, path, result.text, turns, meta, result.encoding)
 
 
-def iter_corpus(
+@dataclass(frozen=True)
+class SourceFile:
+    """A transcript to read: its path, the corpus root its id is relative to, and its row of
+    the sidecar metadata table, if any."""
+
+    path: Path
+    root: Path
+    sidecar_meta: Mapping[str, Any] | None = None
+
+
+def corpus_files(
     path: Path | str,
     *,
     default_language: str = "id",
-    interviewer: Sequence[str] | None = None,
     exclude: Sequence[str] = (),
     warnings: list[str] | None = None,
-) -> Iterator[Document]:
-    """Yield the documents of a folder (recursively, sorted by relative path) or of one file.
-
-    Problems that do not stop reading (skipped files, sidecar rows naming missing files,
-    guessed encodings) are appended to ``warnings`` when a list is given. The folder and its
-    sidecar are checked before the first document is yielded.
-    """
+) -> list[SourceFile]:
+    """The transcripts of a folder (recursively, sorted by relative path) or one file, not yet
+    read; the folder and its sidecar are checked. Skipped files and sidecar rows naming
+    missing files are appended to ``warnings`` when a list is given."""
     if default_language not in LANGUAGES:
         raise ConfigError(
             f"default language '{default_language}' is not supported; use one of: "
@@ -111,22 +118,53 @@ def iter_corpus(
         for name in sidecar
         if not (root / name).is_file()
     )
-    seen: dict[str, str] = {}
-    for name in files:
+    return [SourceFile(root / name, root, sidecar.get(name)) for name in files]
+
+
+class UniqueIds:
+    """Refuses a second document with an id already seen."""
+
+    def __init__(self) -> None:
+        self._seen: dict[str, SourceFile] = {}
+
+    def check(self, document_id: str, source: SourceFile) -> None:
+        if document_id in self._seen:
+            first = self._seen[document_id]
+            raise TranscriptError(
+                f"{source.path}: document id '{document_id}' is already used by "
+                f"{first.path.relative_to(first.root).as_posix()}; give each transcript a "
+                "unique 'id'"
+            )
+        self._seen[document_id] = source
+
+
+def iter_corpus(
+    path: Path | str,
+    *,
+    default_language: str = "id",
+    interviewer: Sequence[str] | None = None,
+    exclude: Sequence[str] = (),
+    warnings: list[str] | None = None,
+) -> Iterator[Document]:
+    """Yield the documents of a folder (recursively, sorted by relative path) or of one file.
+
+    Problems that do not stop reading (skipped files, sidecar rows naming missing files,
+    guessed encodings) are appended to ``warnings`` when a list is given. The folder and its
+    sidecar are checked before the first document is yielded.
+    """
+    notes: list[str] = [] if warnings is None else warnings
+    files = corpus_files(path, default_language=default_language, exclude=exclude, warnings=notes)
+    ids = UniqueIds()
+    for source in files:
         document = read_document(
-            root / name,
-            root,
+            source.path,
+            source.root,
             default_language=default_language,
             interviewer=interviewer,
-            sidecar_meta=sidecar.get(name),
+            sidecar_meta=source.sidecar_meta,
             warnings=notes,
         )
-        if document.id in seen:
-            raise TranscriptError(
-                f"{root / name}: document id '{document.id}' is already used by "
-                f"{seen[document.id]}; give each transcript a unique 'id'"
-            )
-        seen[document.id] = name
+        ids.check(document.id, source)
         yield document
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
@@ -76,6 +76,13 @@ class Engine:
                 self._code_segment(document, segment, span, shift, lowers, hits, lang, suppressed)
             )
         return matches
+
+    def code(self, document: Document, unit: str = "turn") -> DocumentCoding:
+        """The document cut into ``unit`` segments and coded, with the suppressed evidence."""
+        segments = unit_segments(document, unit)
+        suppressed: list[Suppressed] = []
+        matches = self.code_document(document, segments, suppressed)
+        return DocumentCoding(document, tuple(segments), tuple(matches), tuple(suppressed))
 
     def occurrences(
         self, document: Document, segments: Sequence[Segment], select: Callable[[RuleRef], bool]
@@ -258,15 +265,15 @@ class CodingResult:
         return [m for d in self.documents for m in d.matches]
 
 
-def language_warnings(corpus: Corpus, codebook: Codebook) -> tuple[str, ...]:
+def language_warnings(languages: Iterable[str], codebook: Codebook) -> tuple[str, ...]:
     """Warnings for documents in a language the codebook has no rules for: they would be read
-    but could never be coded."""
+    but could never be coded. ``languages`` has one entry per document."""
     ruled: set[str | None] = set()
     for code in codebook.codes:
         ruled.update(k.language for k in code.keywords)
         ruled.update(p.language for p in code.patterns)
         ruled.update(r.language for r in code.near)
-    counts = Counter(document.meta.language or "id" for document in corpus.documents)
+    counts = Counter(languages)
     return tuple(
         f"{n} document(s) are in '{language}', but the codebook has no rules for that language "
         f"(its languages: {', '.join(codebook.languages)}); they cannot be coded"
@@ -293,14 +300,7 @@ def _init_worker(codebook: Codebook) -> None:
 
 def _code_in_worker(document: Document, unit: str) -> DocumentCoding:
     assert _worker_engine is not None
-    return _code(_worker_engine, document, unit)
-
-
-def _code(engine: Engine, document: Document, unit: str) -> DocumentCoding:
-    segments = unit_segments(document, unit)
-    suppressed: list[Suppressed] = []
-    matches = engine.code_document(document, segments, suppressed)
-    return DocumentCoding(document, tuple(segments), tuple(matches), tuple(suppressed))
+    return _worker_engine.code(document, unit)
 
 
 def iter_code_corpus(
@@ -314,7 +314,7 @@ def iter_code_corpus(
         return
     engine = Engine(codebook)
     for document in corpus.documents:
-        yield _code(engine, document, unit)
+        yield engine.code(document, unit)
 
 
 def code_corpus(
@@ -329,6 +329,6 @@ def code_corpus(
     """
     documents = tuple(iter_code_corpus(corpus, codebook, unit=unit, jobs=jobs))
     options = {"unit": unit, "jobs": jobs}
-    return CodingResult(
-        corpus, codebook, unit, documents, options, language_warnings(corpus, codebook)
-    )
+    languages = (d.meta.language or "id" for d in corpus.documents)
+    warnings = language_warnings(languages, codebook)
+    return CodingResult(corpus, codebook, unit, documents, options, warnings)

@@ -1,0 +1,180 @@
+"""Code a study document by document: in this process, in worker processes (``jobs``) or on a
+Dask cluster (``scheduler``), always yielding in corpus order.
+
+A task names a transcript file (or carries an already read document); wherever it runs, the
+document is read, segmented, coded and turned into table rows there, so only its rows
+(``CodedDocument``) travel back. ``DocumentCoder`` is that per-document unit of work: one more
+per-document stage (a learned model after the rules, say) belongs in its ``__call__``.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import itertools
+import multiprocessing
+import os
+import signal
+import threading
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+
+from ksmcode.analysis.frame import DocumentRows, document_rows
+from ksmcode.codebook.model import Codebook
+from ksmcode.errors import ConfigError
+from ksmcode.export.coding import input_record
+from ksmcode.io.corpus import SourceFile, read_document
+from ksmcode.matching.engine import Engine
+from ksmcode.model import Document
+
+BATCH = 8  # documents per Dask task
+_PR_SET_PDEATHSIG = 1
+
+
+@dataclass(frozen=True)
+class CodeSettings:
+    """How every document of a run is read and coded."""
+
+    codebook: Codebook
+    unit: str = "turn"
+    default_language: str = "id"
+    interviewer: tuple[str, ...] | None = None
+    keep_documents: bool = False  # return each document (pseudonymised runs keep their texts)
+
+
+@dataclass(frozen=True)
+class Task:
+    """One document to code: a file to read, or a document already read."""
+
+    source: SourceFile
+    document: Document | None = None
+
+
+@dataclass(frozen=True)
+class CodedDocument:
+    """What coding one document gives back: its table rows, its run.json ``inputs`` entry,
+    its language, warnings from reading it, and the document itself if kept."""
+
+    rows: DocumentRows
+    input: dict[str, str]
+    language: str
+    warnings: tuple[str, ...] = ()
+    document: Document | None = None
+
+
+class DocumentCoder:
+    """Reads, codes and tabulates one document at a time; the engine is built once."""
+
+    def __init__(self, settings: CodeSettings):
+        self.settings = settings
+        self.engine = Engine(settings.codebook)
+
+    def warm(self) -> DocumentCoder:
+        """Build the pipelines of every codebook language now (before forking workers)."""
+        for language in self.settings.codebook.languages:
+            self.engine.language(language)
+        return self
+
+    def __call__(self, task: Task) -> CodedDocument:
+        settings = self.settings
+        warnings: list[str] = []
+        document = task.document or read_document(
+            task.source.path,
+            task.source.root,
+            default_language=settings.default_language,
+            interviewer=settings.interviewer,
+            sidecar_meta=task.source.sidecar_meta,
+            warnings=warnings,
+        )
+        coded = self.engine.code(document, settings.unit)
+        return CodedDocument(
+            document_rows(coded, settings.codebook),
+            input_record(document),
+            document.meta.language or "id",
+            tuple(warnings),
+            document if settings.keep_documents else None,
+        )
+
+
+def code_tasks(
+    tasks: Iterable[Task], settings: CodeSettings, *, jobs: int = 1, scheduler: str | None = None
+) -> Iterator[CodedDocument]:
+    """Code ``tasks`` and yield their results in the tasks' order: here (``jobs`` 1), in
+    ``jobs`` processes (0: one per core), or on the Dask scheduler at ``scheduler``."""
+    if scheduler:
+        yield from _on_dask(tasks, settings, scheduler)
+        return
+    jobs = jobs or os.cpu_count() or 1
+    if jobs == 1:
+        yield from map(DocumentCoder(settings), tasks)
+        return
+    global _process_coder
+    _process_coder = DocumentCoder(settings).warm()  # forked workers inherit it, built
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    with ProcessPoolExecutor(
+        jobs, mp_context=context, initializer=_start_worker, initargs=(settings,)
+    ) as pool:
+        try:
+            yield from pool.map(_code_here, tasks, chunksize=2)
+        except BaseException:
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+
+
+_process_coder: DocumentCoder | None = None  # a worker process's coder
+_local = threading.local()  # a Dask worker thread's coder
+
+
+def _start_worker(settings: CodeSettings) -> None:
+    """Worker set-up: die with the parent (Linux); keep the coder inherited from the parent
+    (fork) or build one (spawn)."""
+    global _process_coder
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):  # not Linux: the pool's own checks remain
+        pass
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    if _process_coder is None or _process_coder.settings is not settings:
+        _process_coder = DocumentCoder(settings)
+
+
+def _code_here(task: Task) -> CodedDocument:
+    assert _process_coder is not None
+    return _process_coder(task)
+
+
+def _code_batch(settings: CodeSettings, tasks: list[Task]) -> list[CodedDocument]:
+    """A Dask task: code a batch of documents with this worker thread's coder."""
+    coder = getattr(_local, "coder", None)
+    if coder is None or coder.settings != settings:
+        coder = _local.coder = DocumentCoder(settings)
+    return [coder(task) for task in tasks]
+
+
+def _on_dask(
+    tasks: Iterable[Task], settings: CodeSettings, scheduler: str
+) -> Iterator[CodedDocument]:
+    try:
+        from distributed import Client
+    except ImportError:
+        raise ConfigError(
+            "--scheduler needs Dask distributed; install it with: pip install 'ksmcode[dask]'"
+        ) from None
+    try:
+        client = Client(scheduler, timeout="20s")
+    except OSError as exc:
+        raise ConfigError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
+    with client:
+        shared = client.scatter(settings, broadcast=True)
+        in_flight = 2 * max(1, sum(client.nthreads().values()))
+        pending: deque = deque()
+        remaining = iter(tasks)
+        for batch in iter(lambda: list(itertools.islice(remaining, BATCH)), []):
+            pending.append(client.submit(_code_batch, shared, batch, pure=False))
+            while len(pending) >= in_flight:
+                yield from pending.popleft().result()
+        while pending:
+            yield from pending.popleft().result()

@@ -1,0 +1,99 @@
+"""Coding at scale: streamed writing, worker processes, Dask, the document cache."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+
+from ksmcode.analysis.frame import coding_frames
+from ksmcode.codebook.load import load_codebook
+from ksmcode.export import coding as coding_module
+from ksmcode.export.tables import serialise
+from ksmcode.io import load_corpus
+from ksmcode.matching.engine import code_corpus
+from ksmcode.workflow import CodeRequest, code_study
+
+TABLES = ("segments", "units", "evidence", "suppressed")
+
+
+@pytest.fixture()
+def study(tmp_path, data):
+    shutil.copytree(data / "cli" / "study", tmp_path / "study")
+    return tmp_path
+
+
+def request(study, out, **options) -> CodeRequest:
+    return CodeRequest(study / "study", study / "codebook.yaml", study / out, **options)
+
+
+def code(study, data, out, **options) -> dict[str, bytes]:
+    shutil.copy(data / "codebook" / "valid.yaml", study / "codebook.yaml")
+    code_study(request(study, out, **options))
+    return {name: (study / out / f"{name}.csv").read_bytes() for name in TABLES}
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl"])
+def test_streamed_tables_are_the_bytes_of_one_frame(study, data, tmp_path, fmt, monkeypatch):
+    monkeypatch.setattr(coding_module, "CHUNK", 1)  # every document appended on its own
+    shutil.copy(data / "codebook" / "valid.yaml", study / "codebook.yaml")
+    code_study(request(study, "out", fmt=fmt))
+    frames = coding_frames(
+        code_corpus(load_corpus(study / "study"), load_codebook(study / "codebook.yaml"))
+    )
+    for name in TABLES:
+        whole = tmp_path / f"whole.{fmt}"
+        serialise(getattr(frames, name), whole, fmt)
+        assert (study / "out" / f"{name}.{fmt}").read_bytes() == whole.read_bytes(), name
+
+
+def test_processes_write_the_same_bytes(study, data):
+    one = code(study, data, "one", cache=False)
+    assert code(study, data, "all", jobs=0, cache=False) == one
+
+
+def test_a_rerun_codes_only_new_and_changed_documents(study, data):
+    first = code(study, data, "out")
+    run = json.loads((study / "out" / "run.json").read_text())
+    assert run["cache"] == {"documents": 0}
+    assert code(study, data, "out") == first
+    run = json.loads((study / "out" / "run.json").read_text())
+    assert run["cache"] == {"documents": 3}
+    ketua = study / "study" / "ketua.txt"
+    ketua.write_text(ketua.read_text().replace("dipantau", "diawasi"))
+    changed = code(study, data, "out")
+    run = json.loads((study / "out" / "run.json").read_text())
+    assert run["cache"] == {"documents": 2}
+    assert changed == code(study, data, "fresh", cache=False)
+    assert changed != first
+    cached = list((study / "out" / ".cache").iterdir())
+    assert len(cached) == 3  # the entry of the old ketua.txt is gone
+
+
+def test_a_changed_codebook_recodes_everything(study, data):
+    code(study, data, "out")
+    codebook = study / "codebook.yaml"
+    code_study(request(study, "out"))
+    codebook.write_text(codebook.read_text() + "\n# a comment changes the codebook's bytes\n")
+    code_study(request(study, "out"))
+    assert json.loads((study / "out" / "run.json").read_text())["cache"] == {"documents": 0}
+
+
+def test_spools_of_killed_runs_are_removed(study, data):
+    stale = study / "out" / ".ksmcode-run-999999999-abc"
+    stale.mkdir(parents=True)
+    (stale / "rows.pickle").write_bytes(b"half")
+    code(study, data, "out")
+    assert not stale.exists()
+    assert not list((study / "out").glob(".ksmcode-run-*"))
+
+
+def test_dask_cluster_writes_the_same_bytes(study, data):
+    distributed = pytest.importorskip("distributed", reason="pip install 'ksmcode[dask]'")
+    one = code(study, data, "one", cache=False)
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=False, protocol="tcp", host="127.0.0.1",
+        dashboard_address=":0",
+    ) as cluster:  # fmt: skip
+        assert code(study, data, "dask", scheduler=cluster.scheduler_address, cache=False) == one
