@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from test_refiqda_study import make_codebook
 
 from ksmcode.codebook.load import load_codebook
 from ksmcode.refiqda import codebook_from_qdc, export_qdc, write_codebook_skeleton
+from ksmcode.refiqda.skeleton import guess_language
 
 
 def test_qdc_round_trip_keeps_ids_hierarchy_labels_and_descriptions(tmp_path: Path) -> None:
@@ -55,3 +57,26 @@ def test_colon_variant_namespace_and_empty_sets_are_accepted(tmp_path: Path) -> 
         "budget_apbd.budget_apbd_3",
     ]
     assert skeleton["codes"][0]["keywords"] == {"en": []}
+
+
+def test_import_keeps_the_language_of_the_labels(tmp_path: Path, repo: Path) -> None:
+    ksm = load_codebook(repo / "codebooks" / "ksm.yaml")
+    for language, label in (("id", "Tahap persiapan"), ("en", "Engagement")):
+        qdc = export_qdc(ksm, tmp_path / f"{language}.qdc", language=language)
+        skeleton = codebook_from_qdc(qdc)
+        assert skeleton["codebook"]["languages"] == [language]
+        assert skeleton["codes"][0]["label"] == {language: label}
+        assert list(skeleton["codes"][0]["keywords"]) == [language]
+
+
+@pytest.mark.parametrize(
+    ("names", "language"),
+    [
+        (["Dukungan keluarga", "Hambatan ekonomi", "Akses layanan kesehatan"], "id"),
+        (["Motivasi", "Pengetahuan", "Faktor pendukung"], "id"),
+        (["Perceived barriers", "Self-efficacy", "Cues to action"], "en"),
+        (["Motivation", "Knowledge of the programme"], "en"),
+    ],
+)
+def test_guess_language_of_code_names(names: list[str], language: str) -> None:
+    assert guess_language(names) == language

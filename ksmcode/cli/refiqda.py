@@ -101,8 +101,13 @@ def codebook_import_cmd(
     path: Annotated[Path, typer.Argument(help="A .qdc codebook, or a .qdpx project.")],
     output: Annotated[Path, typer.Option("--output", help="The YAML codebook to write.")],
     language: Annotated[
-        str, typer.Option("--language", help="Language of the code names: id or en.")
-    ] = "en",
+        str | None,
+        typer.Option(
+            "--language",
+            help="Language of the code names: id or en (default: recognised from the names).",
+            show_default=False,
+        ),
+    ] = None,
     force: Force = False,
 ) -> None:
     """Turn a REFI-QDA codebook into a ksmcode YAML skeleton (keywords left to fill in).
@@ -111,7 +116,7 @@ def codebook_import_cmd(
     """
     from ksmcode.refiqda import codebook_from_qdc, write_codebook_skeleton
 
-    if language not in ("id", "en"):
+    if language not in (None, "id", "en"):
         raise typer.BadParameter("use id or en", param_hint="--language")
     refuse_overwrite(output, force)
     skeleton = codebook_from_qdc(path, language=language)
@@ -119,7 +124,7 @@ def codebook_import_cmd(
     warn(f"{len(skeleton['codes'])} codes have no keywords yet; fill them in {written}")
     err.print(
         f"[green]Wrote[/] {written}: {len(skeleton['codes'])} codes in "
-        f"{len(skeleton['families'])} families"
+        f"{len(skeleton['families'])} families, labels in '{skeleton['codebook']['languages'][0]}'"
     )
 
 

@@ -86,17 +86,19 @@ def _read_code_tree(path: Path) -> tuple[tuple[QdpxCode, ...], str]:
 
 
 def codebook_from_qdc(
-    path: str | Path, *, language: str = "en", name: str | None = None
+    path: str | Path, *, language: str | None = None, name: str | None = None
 ) -> dict[str, Any]:
     """Read the code tree of a .qdc (or of a .qdpx) into a ksmcode codebook skeleton (a dict
     in the shape of the YAML codebook). ``language`` ("en" or "id") is the language the code
-    names are in.
+    names are in; by default it is recognised from the names (``guess_language``).
 
     Example: ``write_codebook_skeleton(codebook_from_qdc("nvivo.qdc"), "codebook.yaml")``
     """
     path = Path(path)
     codes, origin = _read_code_tree(path)
     codes = tuple(c for c in codes if not c.name.endswith(NEGATED_SUFFIX))
+    if language is None:
+        language = guess_language([c.name for c in codes])
     by_guid = {c.guid: c for c in codes}
     has_children = {c.parent for c in codes if c.parent}
 
@@ -168,6 +170,30 @@ def codebook_from_qdc(
         "description": f"Imported from {path.name}" + (f" ({origin})" if origin else ""),
     }
     return {"codebook": info, "families": families, "codes": entries}
+
+
+# Words and word shapes that tell Indonesian from English code names.
+_MARKERS = {
+    "id": "dan yang di ke dari untuk dengan tidak pada dalam atau oleh tahap faktor warga "
+    "masyarakat sumber daya waktu lokasi sarana prasarana anggaran dana mitra lingkungan",
+    "en": "the and of to in for with not on by or stage factor community residents resources "
+    "time location facilities budget partners support barrier environment",
+}
+_SHAPES = {
+    "id": re.compile(r"^(?:pe[mnr]?g?|ke|per)\w{3,}an$|^(?:ber|me[mn]?g?|di)\w{4,}$"),
+    "en": re.compile(r"\w{3,}(?:tion|ment|ness|ing|ity)$"),
+}
+
+
+def guess_language(names: list[str]) -> str:
+    """ "id" when code names look more Indonesian than English (marker words such as *tahap*,
+    *dan*; shapes such as *pe…an*, *ke…an*, *ber…*), else "en"."""
+    words = [w for name in names for w in re.findall(r"[a-z]+", name.lower())]
+    scores = {
+        lang: sum(w in set(_MARKERS[lang].split()) or bool(_SHAPES[lang].match(w)) for w in words)
+        for lang in ("id", "en")
+    }
+    return "id" if scores["id"] > scores["en"] else "en"
 
 
 def _clean(entry: dict[str, Any]) -> dict[str, Any]:
