@@ -50,6 +50,8 @@ _EXPORTS = {
     "explain": "ksmcode.analysis.explain",
     "kwic": "ksmcode.analysis.kwic",
     "codebook_stats": "ksmcode.analysis.rulestats",
+    "suggest_keywords": "ksmcode.analysis.suggest",
+    "diff_runs": "ksmcode.analysis.rundiff",
     "init_project": "ksmcode.scaffold",
     "export_qdpx": "ksmcode.refiqda",
     "export_qdc": "ksmcode.refiqda",

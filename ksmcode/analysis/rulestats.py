@@ -238,8 +238,19 @@ def run_stats(
     broad: float = 0.5,
     overlap: float = 0.8,
 ) -> CodebookStats:
-    """``codebook_stats`` of a run folder, with the codebook named in its run.json (or
-    ``codebook_path``) and, optionally, a human coding table or .qdpx of one coder."""
+    """``codebook_stats`` of a run folder (see ``run_inputs``)."""
+    coding, codebook, gold = run_inputs(out_dir, coding_path, codebook_path)
+    return codebook_stats(coding, codebook, gold, broad=broad, overlap=overlap)
+
+
+def run_inputs(
+    out_dir: str | Path | None,
+    coding_path: str | Path | None = None,
+    codebook_path: str | Path | None = None,
+) -> tuple[Coding, Codebook, pd.DataFrame | None]:
+    """A run folder's coding, the codebook named in its run.json (or ``codebook_path``) and,
+    when ``coding_path`` is given, that human coding (.csv, .xlsx or .qdpx of one coder)
+    aligned with the run's units."""
     from ksmcode.analysis.codings import collect_codings
     from ksmcode.analysis.frame import load_coding
     from ksmcode.codebook.load import load_codebook
@@ -249,13 +260,12 @@ def run_stats(
     if not path:
         raise AnalysisError("the run does not name its codebook; give --codebook")
     codebook = load_codebook(path)
-    gold = None
-    if coding_path is not None:
-        coders = collect_codings([coding_path], coding.units, codes=coding.code_ids)
-        if len(coders) != 1:
-            raise AnalysisError(
-                f"{coding_path}: has {len(coders)} coders ({', '.join(coders)}); "
-                "give a coding of one coder"
-            )
-        gold = next(iter(coders.values()))
-    return codebook_stats(coding, codebook, gold, broad=broad, overlap=overlap)
+    if coding_path is None:
+        return coding, codebook, None
+    coders = collect_codings([coding_path], coding.units, codes=coding.code_ids)
+    if len(coders) != 1:
+        raise AnalysisError(
+            f"{coding_path}: has {len(coders)} coders ({', '.join(coders)}); "
+            "give a coding of one coder"
+        )
+    return coding, codebook, next(iter(coders.values()))

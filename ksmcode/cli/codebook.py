@@ -1,4 +1,4 @@
-"""``ksmcode codebook check|show|stats``."""
+"""``ksmcode codebook check|show|stats|suggest|diff``."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from ksmcode.cli._options import INPUT, OutDir, OutputFile
+from ksmcode.cli._options import INPUT, OUTPUT, OutDir, OutputFile
 from ksmcode.cli._output import err, handle_errors, out, plural, show_frame, warn
 from ksmcode.cli.app import codebook_app
 
@@ -168,3 +168,90 @@ def _show_worklists(result, *, judged: bool) -> None:
 
     uncoded = result.uncoded.assign(text=result.uncoded["text"].map(lambda t: trim_text(t, 80)))
     show_frame(uncoded.head(10), title="Informant units with no code (longest first)")
+
+
+@codebook_app.command("suggest")
+@handle_errors
+def suggest(
+    *,
+    coding: Annotated[
+        Path,
+        typer.Option(
+            "--coding",
+            help="A human coding of the run's units (.csv, .xlsx or .qdpx; one coder).",
+            rich_help_panel=INPUT,
+            exists=True,
+            dir_okay=False,
+        ),
+    ],
+    out_dir: OutDir = None,
+    top: Annotated[int, typer.Option(min=1, help="Terms per code.")] = 5,
+    min_units: Annotated[
+        int, typer.Option(min=1, help="Units of the code a term must occur in.")
+    ] = 2,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            help="Also write the suggestions: .yaml as printed, or a table (.csv, .xlsx …).",
+            rich_help_panel=OUTPUT,
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Keywords to consider: the words and two-word phrases most characteristic of the units
+    a human coder gave each code that no keyword of the code matches yet, with counts and an
+    example, printed as codebook YAML to check (ksmcode kwic TERM) and paste.
+
+    Example: [bold]ksmcode codebook suggest --coding gold/ksm_gold.csv --top 3[/]
+    """
+    from ksmcode.analysis.suggest import run_suggestions
+    from ksmcode.export.atomic import write_bytes
+    from ksmcode.export.tables import write_table
+
+    table, text = run_suggestions(out_dir, coding, top=top, min_units=min_units)
+    out.print(text, markup=False, highlight=False, soft_wrap=True, end="")
+    err.print(f"{plural(len(table), 'suggestion')} for {table['code'].nunique()} codes.")
+    if output is not None and output.suffix.lower() in (".yaml", ".yml"):
+        write_bytes(output, text.encode("utf-8"))
+    elif output is not None:
+        write_table(table, output)
+
+
+@codebook_app.command("diff")
+@handle_errors
+def diff(
+    old: Annotated[Path, typer.Argument(help="The output folder of the earlier run.")],
+    new: Annotated[Path, typer.Argument(help="The output folder of the later run.")],
+    *,
+    output: OutputFile = None,
+) -> None:
+    """What changed between two runs on the same transcripts (e.g. before and after editing
+    the codebook): codings that appear or disappear, per code and per rule.
+
+    Piped, it prints the changed codings as CSV; --output writes the three tables (a workbook,
+    or FILE plus FILE.codes and FILE.rules beside it).
+
+    Example: [bold]ksmcode codebook diff out_before out[/]
+    """
+    import sys
+
+    from ksmcode.analysis.frame import load_coding
+    from ksmcode.analysis.rundiff import diff_runs
+    from ksmcode.export.tables import write_named_tables
+
+    result = diff_runs(load_coding(old), load_coding(new))
+    if sys.stdout.isatty():
+        show_frame(result.codes[(result.codes["added"] + result.codes["removed"]) > 0],
+                   title="Codes whose units changed")  # fmt: skip
+        show_frame(result.rules, title="Rules whose units changed")
+    show_frame(result.codings, title="Codings that changed")
+    counts = result.codings["change"].value_counts()
+    err.print(
+        f"{plural(int(counts.get('added', 0)), 'coding')} added, "
+        f"{int(counts.get('removed', 0))} removed, "
+        f"{int(counts.drop(['added', 'removed'], errors='ignore').sum())} changed negation."
+    )
+    if output:
+        written = write_named_tables(result.tables(), output)
+        err.print(f"Wrote {', '.join(map(str, written))}.")
