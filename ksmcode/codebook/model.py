@@ -41,10 +41,14 @@ class Pattern:
         ``alat cukur|tani``."""
         words = []
         for token in self.tokens:
-            value = next((v for k, v in token.items() if str(k).upper() != "OP"), "")
+            attr, value = next(
+                ((k, v) for k, v in token.items() if str(k).upper() != "OP"), ("", "")
+            )
             if isinstance(value, dict):
                 choices = next(iter(value.values()), "")
                 value = "|".join(map(str, choices)) if isinstance(choices, list) else str(choices)
+            elif isinstance(value, bool):
+                value = attr if value else f"not {attr}"
             words.append(f"{value or '*'}{token.get('OP', '')}")
         return " ".join(words)
 
