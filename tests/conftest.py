@@ -55,3 +55,24 @@ def study_out(tmp_path_factory):
         )
     )
     return out
+
+
+# A human coding of tests/data/cli/study (see test_evaluation.py for the auto-coding):
+# pelatihan capster (ketua#2) is right, kelompok tani (warga#2) is not; ketua#5 ("Cuacanya
+# panas ya hari ini.") is support.human_resources for this coder and nothing for the rules.
+HUMAN_CODING = """document,segment_id,code
+ketua.txt,ketua.txt#2,stage.implementation
+ketua.txt,ketua.txt#2,support.budget
+ketua.txt,ketua.txt#4,stage.termination
+ketua.txt,ketua.txt#5,support.human_resources
+warga.md,warga.md#2,inhibit.facilities
+warga.md,warga.md#4,inhibit.time
+"""
+
+
+@pytest.fixture()
+def human_coding(coded_out):
+    """HUMAN_CODING as a file beside the coded study's out folder."""
+    path = coded_out.parent / "human.csv"
+    path.write_text(HUMAN_CODING)
+    return path

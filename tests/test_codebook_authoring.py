@@ -19,26 +19,9 @@ from ksmcode.workflow import CodeRequest, code_study
 
 runner = CliRunner()
 
-# ketua.txt#5 "Cuacanya panas ya hari ini." is human_resources for this (odd) coder.
-HUMAN = """document,segment_id,code
-ketua.txt,ketua.txt#2,stage.implementation
-ketua.txt,ketua.txt#2,support.budget
-ketua.txt,ketua.txt#4,stage.termination
-ketua.txt,ketua.txt#5,support.human_resources
-warga.md,warga.md#2,inhibit.facilities
-warga.md,warga.md#4,inhibit.time
-"""
 
-
-@pytest.fixture()
-def human(coded_out):
-    path = coded_out.parent / "human.csv"
-    path.write_text(HUMAN)
-    return path
-
-
-def test_suggestions_are_characteristic_and_not_yet_matched(coded_out, human):
-    table, text = run_suggestions(coded_out, human, min_units=1)
+def test_suggestions_are_characteristic_and_not_yet_matched(coded_out, human_coding):
+    table, text = run_suggestions(coded_out, human_coding, min_units=1)
     people = table[table["code"] == "support.human_resources"].set_index("term")
     assert {"panas", "cuacanya panas"} <= set(people.index)
     assert people.loc["panas", ["units", "other_units", "precision"]].tolist() == [1, 0, 1.0]
@@ -49,7 +32,8 @@ def test_suggestions_are_characteristic_and_not_yet_matched(coded_out, human):
     pasted = yaml.safe_load(text)
     entry = next(e for e in pasted if e["id"] == "support.human_resources")
     assert "panas" in entry["keywords"]["id"]
-    assert set(run_suggestions(coded_out, human)[0]["code"]) == set()  # 1 unit per code here
+    default = run_suggestions(coded_out, human_coding)[0]
+    assert default.empty  # no code has two units here
 
 
 @pytest.fixture()
@@ -87,11 +71,11 @@ def test_diff_refuses_runs_of_other_transcripts(coded_out, tmp_path, data):
         diff_runs(load_coding(coded_out), load_coding(tmp_path / "o1"))
 
 
-def test_cli_suggest_and_diff(coded_out, human, edited_run, tmp_path):
+def test_cli_suggest_and_diff(coded_out, human_coding, edited_run, tmp_path):
     result = runner.invoke(
         app,
-        ["codebook", "suggest", "--coding", str(human), "--out", str(coded_out), "--min-units",
-         "1", "--output", str(tmp_path / "s.yaml")],
+        ["codebook", "suggest", "--coding", str(human_coding), "--out", str(coded_out),
+         "--min-units", "1", "--output", str(tmp_path / "s.yaml")],
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     assert "- id: support.human_resources" in result.stdout
@@ -101,5 +85,7 @@ def test_cli_suggest_and_diff(coded_out, human, edited_run, tmp_path):
     changed = pd.read_csv(io.StringIO(diff.stdout))
     assert changed["change"].tolist() == ["added"]
     assert "1 coding added, 0 removed" in diff.stderr
-    missing = runner.invoke(app, ["codebook", "suggest", "--coding", str(human), "--out", "nope"])
+    missing = runner.invoke(
+        app, ["codebook", "suggest", "--coding", str(human_coding), "--out", "nope"]
+    )
     assert missing.exit_code == 1 and "no run.json" in missing.stderr

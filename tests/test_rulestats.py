@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 
 import pandas as pd
-import pytest
 from typer.testing import CliRunner
 
 from ksmcode.analysis.frame import load_coding
@@ -14,28 +13,9 @@ from ksmcode.cli import app
 
 runner = CliRunner()
 
-# The auto-coding of tests/data/cli/study (see test_evaluation.py) against this human coding:
-# pelatihan capster (ketua#2) is right, kelompok tani (warga#2) is not; ketua#5 is
-# support.human_resources for the human, and nothing for the rules.
-HUMAN = """document,segment_id,code
-ketua.txt,ketua.txt#2,stage.implementation
-ketua.txt,ketua.txt#2,support.budget
-ketua.txt,ketua.txt#4,stage.termination
-ketua.txt,ketua.txt#5,support.human_resources
-warga.md,warga.md#2,inhibit.facilities
-warga.md,warga.md#4,inhibit.time
-"""
 
-
-@pytest.fixture()
-def human(coded_out):
-    path = coded_out.parent / "human.csv"
-    path.write_text(HUMAN)
-    return path
-
-
-def test_every_rule_with_its_hits_units_and_precision(coded_out, human):
-    stats = run_stats(coded_out, coding_path=human)
+def test_every_rule_with_its_hits_units_and_precision(coded_out, human_coding):
+    stats = run_stats(coded_out, coding_path=human_coding)
     rules = stats.rules.set_index("rule_id")
     assert len(rules) == 25  # every rule of the test codebook, exclude phrases included
     capster = rules.loc["stage.implementation/keyword/2"]
@@ -51,8 +31,8 @@ def test_every_rule_with_its_hits_units_and_precision(coded_out, human):
     assert "support.budget/exclude/1" in set(stats.never_fired["rule_id"])
 
 
-def test_codes_suppression_and_uncoded_units(coded_out, human):
-    stats = run_stats(coded_out, coding_path=human, broad=0.4)
+def test_codes_suppression_and_uncoded_units(coded_out, human_coding):
+    stats = run_stats(coded_out, coding_path=human_coding, broad=0.4)
     codes = stats.codes.set_index("code")
     assert codes.loc["stage.implementation", "broad"]  # 3 of 6 units
     assert codes.loc["support.facilities", "units"] == 0
@@ -76,10 +56,10 @@ def test_pairs_of_codes_that_always_come_together(coded_out, test_codebook):
     assert "correct" not in codebook_stats(coding, test_codebook).rules
 
 
-def test_cli_prints_rules_as_csv_and_writes_every_table(coded_out, human, tmp_path):
+def test_cli_prints_rules_as_csv_and_writes_every_table(coded_out, human_coding, tmp_path):
     result = runner.invoke(
         app,
-        ["codebook", "stats", "--out", str(coded_out), "--coding", str(human),
+        ["codebook", "stats", "--out", str(coded_out), "--coding", str(human_coding),
          "--output", str(tmp_path / "stats.xlsx")],
     )  # fmt: skip
     assert result.exit_code == 0, result.output

@@ -12,6 +12,7 @@ import pandas as pd
 
 from ksmcode.analysis.frame import Coding
 from ksmcode.codebook.model import Codebook, Keyword
+from ksmcode.errors import AnalysisError
 from ksmcode.matching.globs import word_matches
 from ksmcode.nlp import Normalizer, blank_pipeline
 
@@ -168,13 +169,18 @@ def _quote(term: str) -> str:
 
 
 def run_suggestions(
-    out_dir: str | Path | None, coding_path: str | Path, *, top: int = 5, min_units: int = 2
+    out_dir: str | Path | None,
+    coding_path: str | Path | None,
+    *,
+    top: int = 5,
+    min_units: int = 2,
 ) -> tuple[pd.DataFrame, str]:
     """``suggest_keywords`` for a run folder and a human coding (see ``run_inputs``); the
     table and its YAML."""
     from ksmcode.analysis.rulestats import run_inputs
 
     coding, codebook, human = run_inputs(out_dir, coding_path)
-    assert human is not None
+    if coding_path is None or human is None:
+        raise AnalysisError("suggestions need a human coding of the run's units (--coding)")
     table = suggest_keywords(coding, codebook, human, top=top, min_units=min_units)
     return table, suggestions_yaml(table, Path(coding_path).name)

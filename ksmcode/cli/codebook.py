@@ -123,7 +123,6 @@ def stats(
     import sys
 
     from ksmcode.analysis.rulestats import run_stats
-    from ksmcode.export.tables import write_named_tables
 
     result = run_stats(out_dir, coding_path=coding, codebook_path=codebook, broad=broad,
                        overlap=overlap)  # fmt: skip
@@ -142,8 +141,7 @@ def stats(
         f"{plural(len(result.uncoded), 'informant unit')} with no code."
     )
     if output:
-        written = write_named_tables(result.tables(), output)
-        err.print(f"Wrote {', '.join(map(str, written))}.")
+        _write_tables(result.tables(), output)
 
 
 def _show_worklists(result, *, judged: bool) -> None:
@@ -174,16 +172,7 @@ def _show_worklists(result, *, judged: bool) -> None:
 @handle_errors
 def suggest(
     *,
-    coding: Annotated[
-        Path,
-        typer.Option(
-            "--coding",
-            help="A human coding of the run's units (.csv, .xlsx or .qdpx; one coder).",
-            rich_help_panel=INPUT,
-            exists=True,
-            dir_okay=False,
-        ),
-    ],
+    coding: HumanCoding,
     out_dir: OutDir = None,
     top: Annotated[int, typer.Option(min=1, help="Terms per code.")] = 5,
     min_units: Annotated[
@@ -238,7 +227,6 @@ def diff(
 
     from ksmcode.analysis.frame import load_coding
     from ksmcode.analysis.rundiff import diff_runs
-    from ksmcode.export.tables import write_named_tables
 
     result = diff_runs(load_coding(old), load_coding(new))
     if sys.stdout.isatty():
@@ -253,5 +241,11 @@ def diff(
         f"{int(counts.drop(['added', 'removed'], errors='ignore').sum())} changed negation."
     )
     if output:
-        written = write_named_tables(result.tables(), output)
-        err.print(f"Wrote {', '.join(map(str, written))}.")
+        _write_tables(result.tables(), output)
+
+
+def _write_tables(tables, output: Path) -> None:
+    from ksmcode.export.tables import write_named_tables
+
+    written = write_named_tables(tables, output)
+    err.print(f"Wrote {', '.join(map(str, written))}.")
