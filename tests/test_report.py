@@ -183,3 +183,9 @@ def test_a_study_where_nothing_is_coded_still_reports(tmp_path, data):
     page = (tmp_path / "r.html").read_text("utf-8")
     assert "<b>0</b><span>coded units</span>" in page
     assert "Denials</h2>" in page and "<p>None.</p>" in page
+
+
+def test_the_same_run_gives_the_same_page(coded_out, tmp_path):
+    first = ksmcode.write_report(coded_out, tmp_path / "a.html").read_bytes()
+    second = ksmcode.write_report(coded_out, tmp_path / "b.html").read_bytes()
+    assert first == second
