@@ -5,11 +5,13 @@ from __future__ import annotations
 import io
 
 import pandas as pd
+import pytest
 from typer.testing import CliRunner
 
 from ksmcode.analysis.frame import load_coding
 from ksmcode.analysis.rulestats import codebook_stats, run_stats
 from ksmcode.cli import app
+from ksmcode.errors import AnalysisError
 
 runner = CliRunner()
 
@@ -86,3 +88,17 @@ def test_a_run_from_before_suppressed_evidence_warns(coded_out):
     stats = run_stats(coded_out)
     assert stats.suppression.empty
     assert "run 'ksmcode code' again" in stats.warnings[0]
+
+
+def test_a_codebook_with_codes_the_run_lacks_is_refused(coded_out, tmp_path, data):
+    text = (data / "codebook" / "valid.yaml").read_text()
+    extra = text + "  - id: support.new\n    family: support\n    keywords: {id: [baru]}\n"
+    (tmp_path / "new.yaml").write_text(extra)
+    with pytest.raises(AnalysisError, match=r"codes the run does not know \(support.new\)"):
+        run_stats(coded_out, codebook_path=tmp_path / "new.yaml")
+    changed = text.replace("kader]", "kader, relawan]")
+    (tmp_path / "changed.yaml").write_text(changed)
+    assert (
+        "changed since the run"
+        in run_stats(coded_out, codebook_path=tmp_path / "changed.yaml").warnings[0]
+    )

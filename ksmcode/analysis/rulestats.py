@@ -99,6 +99,12 @@ def codebook_stats(
             f"the codebook {codebook.path} changed since the run; rule ids may not match, run "
             "'ksmcode code' again"
         )
+    unknown = [c for c in codebook.code_ids if c not in coding.code_ids]
+    if unknown:
+        raise AnalysisError(
+            f"the codebook has codes the run does not know ({', '.join(unknown)}); run "
+            "'ksmcode code' again with it"
+        )
     if gold is not None:
         missing = [c for c in codebook.code_ids if c not in gold.columns]
         if missing:

@@ -167,6 +167,8 @@ def _pydantic_problem(err: Any, root: Any, path: str | Path) -> Problem:
         close = difflib.get_close_matches(str(key), allowed, n=1)
         message = f"unknown key '{key}'"
         hint = f"did you mean '{close[0]}'?" if close else f"allowed: {', '.join(allowed)}"
+    elif err["type"] == "string_pattern_mismatch" and "near" in loc:
+        hint = "a rule id is letters, digits, '.', '_', '-' and '/', e.g. 'still-monitored'"
     elif err["type"] == "string_pattern_mismatch" and loc[-1] == "id":
         hint = "ids are letters, digits and underscores, dot-separated, e.g. 'stage.engagement'"
     elif err["type"] == "string_pattern_mismatch" and loc[-1] == "color":
