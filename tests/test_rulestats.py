@@ -102,3 +102,15 @@ def test_a_codebook_with_codes_the_run_lacks_is_refused(coded_out, tmp_path, dat
         "changed since the run"
         in run_stats(coded_out, codebook_path=tmp_path / "changed.yaml").warnings[0]
     )
+
+
+def test_a_split_keeps_the_human_coding_of_one_part(coded_out, human_coding, tmp_path):
+    split = tmp_path / "split.csv"
+    split.write_text("document,split\nketua.txt,dev\nwarga.md,test\npartner.txt,test\n")
+    rules = run_stats(coded_out, coding_path=human_coding, split_path=split).rules
+    tani = rules.set_index("rule_id").loc["stage.implementation/pattern/1"]  # in warga.md
+    assert (tani["correct"], tani["wrong"]) == (0, 0)
+    capster = rules.set_index("rule_id").loc["stage.implementation/keyword/2"]  # in ketua.txt
+    assert capster["correct"] == 1
+    with pytest.raises(AnalysisError, match="no part 'train'"):
+        run_stats(coded_out, coding_path=human_coding, split_path=split, part="train")

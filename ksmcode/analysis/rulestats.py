@@ -241,11 +241,13 @@ def run_stats(
     *,
     coding_path: str | Path | None = None,
     codebook_path: str | Path | None = None,
+    split_path: str | Path | None = None,
+    part: str = "dev",
     broad: float = 0.5,
     overlap: float = 0.8,
 ) -> CodebookStats:
     """``codebook_stats`` of a run folder (see ``run_inputs``)."""
-    coding, codebook, gold = run_inputs(out_dir, coding_path, codebook_path)
+    coding, codebook, gold = run_inputs(out_dir, coding_path, codebook_path, split_path, part)
     return codebook_stats(coding, codebook, gold, broad=broad, overlap=overlap)
 
 
@@ -253,11 +255,15 @@ def run_inputs(
     out_dir: str | Path | None,
     coding_path: str | Path | None = None,
     codebook_path: str | Path | None = None,
+    split_path: str | Path | None = None,
+    part: str = "dev",
 ) -> tuple[Coding, Codebook, pd.DataFrame | None]:
     """A run folder's coding, the codebook named in its run.json (or ``codebook_path``) and,
     when ``coding_path`` is given, that human coding (.csv, .xlsx or .qdpx of one coder)
-    aligned with the run's units."""
+    aligned with the run's units; with a ``document,split`` table only the documents of
+    ``part`` keep their human coding (tune on dev, never look at test)."""
     from ksmcode.analysis.codings import collect_codings
+    from ksmcode.analysis.evaluation import read_split
     from ksmcode.analysis.frame import load_coding
     from ksmcode.codebook.load import load_codebook
 
@@ -274,4 +280,13 @@ def run_inputs(
             f"{coding_path}: has {len(coders)} coders ({', '.join(coders)}); "
             "give a coding of one coder"
         )
-    return coding, codebook, next(iter(coders.values()))
+    human = next(iter(coders.values()))
+    if split_path is not None:
+        split = read_split(split_path)
+        if part not in split.values():
+            parts = ", ".join(dict.fromkeys(split.values()))
+            raise AnalysisError(f"{split_path}: no part '{part}' (parts: {parts})")
+        documents = coding.units.set_index("segment_id")["document"].reindex(human.index)
+        human = human.copy()
+        human.loc[documents.map(split).ne(part).to_numpy()] = pd.NA
+    return coding, codebook, human

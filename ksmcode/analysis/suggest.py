@@ -172,6 +172,8 @@ def run_suggestions(
     out_dir: str | Path | None,
     coding_path: str | Path | None,
     *,
+    split_path: str | Path | None = None,
+    part: str = "dev",
     top: int = 5,
     min_units: int = 2,
 ) -> tuple[pd.DataFrame, str]:
@@ -179,7 +181,7 @@ def run_suggestions(
     table and its YAML."""
     from ksmcode.analysis.rulestats import run_inputs
 
-    coding, codebook, human = run_inputs(out_dir, coding_path)
+    coding, codebook, human = run_inputs(out_dir, coding_path, None, split_path, part)
     if coding_path is None or human is None:
         raise AnalysisError("suggestions need a human coding of the run's units (--coding)")
     table = suggest_keywords(coding, codebook, human, top=top, min_units=min_units)

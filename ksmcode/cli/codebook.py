@@ -88,12 +88,30 @@ HumanCoding = Annotated[
 ]
 
 
+Split = Annotated[
+    Path | None,
+    typer.Option(
+        "--split",
+        help="Table document,split: use the human coding of one part only (--part).",
+        rich_help_panel=INPUT,
+        exists=True,
+        dir_okay=False,
+        show_default=False,
+    ),
+]
+Part = Annotated[
+    str, typer.Option("--part", help="The part of --split to use.", rich_help_panel=INPUT)
+]
+
+
 @codebook_app.command("stats")
 @handle_errors
 def stats(
     *,
     out_dir: OutDir = None,
     coding: HumanCoding = None,
+    split: Split = None,
+    part: Part = "dev",
     codebook: Annotated[
         Path | None,
         typer.Option(help="The codebook (default: the one the run used).", show_default=False),
@@ -118,14 +136,15 @@ def stats(
     with a sheet per table; or the rules to FILE and each other table beside it:
     stats.csv, stats.never_fired.csv, stats.codes.csv …).
 
-    Example: [bold]ksmcode codebook stats --coding gold/ksm_gold.csv --output stats.xlsx[/]
+    Example: [bold]ksmcode codebook stats --coding gold/ksm_gold.csv --split gold/split.csv
+    --output stats.xlsx[/]
     """
     import sys
 
     from ksmcode.analysis.rulestats import run_stats
 
-    result = run_stats(out_dir, coding_path=coding, codebook_path=codebook, broad=broad,
-                       overlap=overlap)  # fmt: skip
+    result = run_stats(out_dir, coding_path=coding, codebook_path=codebook, split_path=split,
+                       part=part, broad=broad, overlap=overlap)  # fmt: skip
     for message in result.warnings:
         warn(message)
     rules = result.rules
@@ -173,6 +192,8 @@ def _show_worklists(result, *, judged: bool) -> None:
 def suggest(
     *,
     coding: HumanCoding,
+    split: Split = None,
+    part: Part = "dev",
     out_dir: OutDir = None,
     top: Annotated[int, typer.Option(min=1, help="Terms per code.")] = 5,
     min_units: Annotated[
@@ -192,13 +213,15 @@ def suggest(
     a human coder gave each code that no keyword of the code matches yet, with counts and an
     example, printed as codebook YAML to check (ksmcode kwic TERM) and paste.
 
-    Example: [bold]ksmcode codebook suggest --coding gold/ksm_gold.csv --top 3[/]
+    Example: [bold]ksmcode codebook suggest --coding gold/ksm_gold.csv --split gold/split.csv[/]
     """
     from ksmcode.analysis.suggest import run_suggestions
     from ksmcode.export.atomic import write_bytes
     from ksmcode.export.tables import write_table
 
-    table, text = run_suggestions(out_dir, coding, top=top, min_units=min_units)
+    table, text = run_suggestions(
+        out_dir, coding, split_path=split, part=part, top=top, min_units=min_units
+    )
     out.print(text, markup=False, highlight=False, soft_wrap=True, end="")
     err.print(f"{plural(len(table), 'suggestion')} for {table['code'].nunique()} codes.")
     if output is not None and output.suffix.lower() in (".yaml", ".yml"):
