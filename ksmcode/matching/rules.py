@@ -44,6 +44,9 @@ class CompiledRules:
         self._words: dict[int, tuple[int, str]] = {}  # orth id -> (NORM id, lower-cased word)
         self.refs: dict[int, RuleRef] = {}
         self._forms: set[str] | None = set()  # every NORM a rule compares with, if known
+        # Where token patterns can start, by first-token LOWER and NORM, and their longest
+        # length; None when one can start anywhere or grow without bound.
+        self._starts: tuple[set[str], set[str], int] | None = (set(), set(), 0)
         problems: list[Problem] = []
         for code in codebook.codes:
             for kw in _for(code.keywords, language):
@@ -62,6 +65,7 @@ class CompiledRules:
                 ref = RuleRef(code.id, "pattern", pattern.written, pattern.id)
                 key = self._key(ref)
                 self._add_forms(_norm_values(pattern.tokens))
+                self._add_start(pattern.tokens)
                 try:
                     self.by_tokens.add(key, [list(pattern.tokens)])
                 except (MatchPatternError, ValueError) as exc:
@@ -83,6 +87,15 @@ class CompiledRules:
             self._forms |= forms
         else:
             self._forms = None
+
+    def _add_start(self, tokens: tuple[dict[str, Any], ...]) -> None:
+        anchor = _anchor(tokens)
+        if anchor is None or self._starts is None:
+            self._starts = None
+            return
+        lowers, norms, longest = self._starts
+        (lowers if anchor[0] == "LOWER" else norms).update(anchor[1])
+        self._starts = (lowers, norms, max(longest, len(tokens)))
 
     def _key(self, ref: RuleRef) -> str:
         label = f"{ref.kind}\x1f{ref.code}\x1f{ref.rule}\x1f{ref.term}"
@@ -125,10 +138,45 @@ class CompiledRules:
         """All rule hits in ``doc`` (whose lower-cased words are ``lowers``) as
         (rule, token start, token end)."""
         found = self.by_glob(lowers) if len(self.by_glob) else []
-        for matcher in (self.by_norm, self.by_lower, self.by_tokens):
+        for matcher in (self.by_norm, self.by_lower):
             if len(matcher):
                 found.extend(matcher(doc))
+        if len(self.by_tokens):
+            found.extend(self._pattern_hits(doc, lowers))
         return [(self.refs[key], start, end) for key, start, end in found]
+
+    def _pattern_hits(self, doc, lowers: list[str]) -> list[tuple[int, int, int]]:
+        """Token pattern hits. The Matcher tries every pattern at every token, which costs
+        more than all phrase matching; when every pattern's first token is a LOWER or NORM
+        value and its length is bounded, it runs only on the few places one can start."""
+        if self._starts is None:
+            return self.by_tokens(doc)
+        lower_starts, norm_starts, longest = self._starts
+        hits = []
+        for i, word in enumerate(lowers):
+            if word in lower_starts or (norm_starts and self.normalise(word) in norm_starts):
+                for key, start, end in self.by_tokens(doc[i : i + longest]):
+                    if start == 0:
+                        hits.append((key, i, i + end))
+        return hits
+
+
+def _anchor(tokens: tuple[dict[str, Any], ...]) -> tuple[str, set[str]] | None:
+    """The attribute (LOWER or NORM) and values a pattern's first token must have, or None
+    if the pattern may start with any token or has no bounded length."""
+    ops = [next((v for k, v in t.items() if str(k).upper() == "OP"), None) for t in tokens]
+    if not tokens or ops[0] not in (None, "1") or any(op in ("*", "+") for op in ops):
+        return None
+    for attr, value in tokens[0].items():
+        attr = str(attr).upper()
+        if attr not in ("LOWER", "NORM"):
+            continue
+        if isinstance(value, str):
+            return attr, {value}
+        if isinstance(value, dict) and list(value) == ["IN"]:
+            if all(isinstance(v, str) for v in value["IN"]):
+                return attr, set(value["IN"])
+    return None
 
 
 def _norm_values(tokens: tuple[dict[str, Any], ...]) -> set[str] | None:
