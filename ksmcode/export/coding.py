@@ -31,7 +31,7 @@ from ksmcode.matching.engine import CodingResult
 from ksmcode.model import Document
 
 SPOOL = ".ksmcode-run-"  # a run's private folder inside out/: .ksmcode-run-<pid>-<random>
-CHUNK = 200  # documents assembled at a time into csv / jsonl tables
+CHUNK = 20  # documents assembled at a time into csv / jsonl tables
 NEGATED = EVIDENCE_COLUMNS.index("negated")
 
 
