@@ -173,9 +173,12 @@ def _anchor(tokens: tuple[dict[str, Any], ...]) -> tuple[str, set[str]] | None:
             continue
         if isinstance(value, str):
             return attr, {value}
-        if isinstance(value, dict) and list(value) == ["IN"]:
-            if all(isinstance(v, str) for v in value["IN"]):
-                return attr, set(value["IN"])
+        if (
+            isinstance(value, dict)
+            and list(value) == ["IN"]
+            and all(isinstance(v, str) for v in value["IN"])
+        ):
+            return attr, set(value["IN"])
     return None
 
 

@@ -9,6 +9,7 @@ negated code ids, so negation survives import into tools that know nothing about
 
 from __future__ import annotations
 
+import itertools
 import re
 import xml.etree.ElementTree as ET
 import zipfile
@@ -140,8 +141,11 @@ def _add_cases(root: ET.Element, corpus: Corpus) -> None:
                     ET.SubElement(case, "SourceRef", targetGUID=source_guid(doc.id))
 
 
+Selection = tuple[int, int, str, str, bool]  # start, end, name, code, negated
+
+
 def _add_source(
-    sources: ET.Element, doc: Document, rows: pd.DataFrame, user: str, offsets: OffsetUnit
+    sources: ET.Element, doc: Document, rows: list[Selection], user: str, offsets: OffsetUnit
 ) -> None:
     guid = source_guid(doc.id)
     src = ET.SubElement(
@@ -153,21 +157,22 @@ def _add_source(
         creatingUser=user,
     )
     prefix = utf16_prefix(doc.text) if offsets == "utf16" else None
-    for (start, end), group in rows.groupby(["start", "end"], sort=True):
-        start, end = int(start), int(end)
+    rows = sorted(rows, key=lambda r: (r[0], r[1]))
+    for (start, end), grouped in itertools.groupby(rows, key=lambda r: (r[0], r[1])):
+        group = list(grouped)
         sel = ET.SubElement(
             src,
             "PlainTextSelection",
             guid=stable_guid("selection", doc.id, start, end),
-            name=str(group["segment_id"].iloc[0]) if "segment_id" in group else f"{start}-{end}",
+            name=group[0][2],
             startPosition=str(to_unit(prefix, start)),
             endPosition=str(to_unit(prefix, end)),
             creatingUser=user,
         )
-        negated = [c for c, n in zip(group["code"], group["_negated"], strict=True) if n]
+        negated = [code for *_, code, neg in group if neg]
         if negated:
             ET.SubElement(sel, "Description").text = "negated: " + ", ".join(negated)
-        for code, neg in zip(group["code"], group["_negated"], strict=True):
+        for *_, code, neg in group:
             coding = ET.SubElement(
                 sel,
                 "Coding",
@@ -175,6 +180,22 @@ def _add_source(
                 creatingUser=user,
             )
             ET.SubElement(coding, "CodeRef", targetGUID=code_guid(code, negated=neg))
+
+
+def _selections(rows: pd.DataFrame) -> dict[str, list[Selection]]:
+    """The rows' selections by document, in row order (plain tuples: no per-group frames)."""
+    starts, ends = rows["start"].astype(int).tolist(), rows["end"].astype(int).tolist()
+    if "segment_id" in rows:
+        names = rows["segment_id"].astype(str).tolist()
+    else:
+        names = [f"{s}-{e}" for s, e in zip(starts, ends, strict=True)]
+    by_doc: dict[str, list[Selection]] = {}
+    columns = (starts, ends, names, rows["code"].tolist(), rows["_negated"].tolist())
+    for document, start, end, name, code, negated in zip(
+        rows["document"].tolist(), *columns, strict=True
+    ):
+        by_doc.setdefault(document, []).append((start, end, name, code, bool(negated)))
+    return by_doc
 
 
 def build_project(
@@ -203,9 +224,9 @@ def build_project(
     build_code_tree(codes, codebook, negated=set(rows.loc[rows["_negated"], "code"]))
     _add_cases(root, corpus)
     sources = ET.SubElement(root, "Sources")
-    by_doc = dict(tuple(rows.groupby("document", sort=False)))
+    by_doc = _selections(rows)
     for doc in corpus.documents:
-        _add_source(sources, doc, by_doc.get(doc.id, rows.iloc[0:0]), user, offsets)
+        _add_source(sources, doc, by_doc.get(doc.id, []), user, offsets)
     ET.SubElement(root, "Description").text = (
         f"Automatic coding by ksmcode {ksmcode.__version__} with codebook "
         f"'{codebook.name}' version {codebook.version}. Selection positions count "
