@@ -26,4 +26,5 @@ def flags(values: pd.Series) -> pd.Series:
     """A column of yes/no cells as bools (unrecognised cells count as False)."""
     if values.dtype == bool:
         return values
-    return values.map(lambda v: parse_flag(v) is True).astype(bool)
+    meaning = {v: parse_flag(v) is True for v in values.unique()}  # each distinct cell once
+    return values.map(meaning).astype(bool)

@@ -249,17 +249,18 @@ def load_coding(out_dir: str | Path | None = None) -> Coding:
     if fmt not in FORMATS:
         raise AnalysisError(f"{run_path}: unknown output format '{fmt}'")
     frames = {}
+    integers = INTEGER_COLUMNS | set(code_ids)
     for name in ("segments", "units", "evidence"):
         path = out / f"{name}.{fmt}"
         if not path.is_file():
             raise AnalysisError(f"{path}: missing; run 'ksmcode code --out {out}' again")
-        frames[name] = _typed(read_table(path, as_text=True), code_ids)
+        frames[name] = _typed(read_table(path, as_text=True, integers=integers), code_ids)
     if "rule_id" not in frames["evidence"]:  # a run folder from before rule ids
         frames["evidence"].insert(4, "rule_id", "")
     suppressed_path = out / f"suppressed.{fmt}"
     suppressed = None
     if suppressed_path.is_file():
-        suppressed = _typed(read_table(suppressed_path, as_text=True), code_ids)
+        suppressed = _typed(read_table(suppressed_path, as_text=True, integers=integers), code_ids)
     return Coding(
         frames["segments"],
         frames["units"],
@@ -278,7 +279,8 @@ def _typed(frame: pd.DataFrame, code_ids: tuple[str, ...]) -> pd.DataFrame:
     frame = frame.copy()
     for column in frame.columns:
         if column in INTEGER_COLUMNS or column in code_ids:
-            frame[column] = pd.to_numeric(frame[column]).astype(int)
+            if frame[column].dtype.kind != "i":
+                frame[column] = pd.to_numeric(frame[column]).astype(int)
         elif column == "negated":
             frame[column] = flags(frame[column])
         else:

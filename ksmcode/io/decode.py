@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import re
 from pathlib import Path
 
 import charset_normalizer
@@ -25,6 +26,7 @@ _BOMS = (
 _PREFERRED_LEGACY = "cp1252"
 _CHAOS_TOLERANCE = 0.15
 _MAX_CONTROL_SHARE = 0.05
+_CONTROL = re.compile("[\x00-\x08\x0d-\x1f]")  # control characters but tab, LF, VT, FF
 
 
 def normalize_newlines(text: str) -> str:
@@ -41,7 +43,7 @@ def decode_bytes(data: bytes, path: Path | str) -> tuple[str, str]:
     text = normalize_newlines(text)
     if not text.strip():
         raise TranscriptError(f"{path}: the file is empty; add the transcript text or remove it")
-    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\n\f\v")
+    controls = len(_CONTROL.findall(text))
     if controls > _MAX_CONTROL_SHARE * len(text):
         raise _binary(path)
     return text, encoding
