@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Collection, Mapping
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -200,7 +201,8 @@ def read_table(
     try:
         if fmt == "csv":
             if as_text and integers:
-                types = defaultdict(lambda: str, dict.fromkeys(integers, "int64"))
+                types: defaultdict[str, Any] = defaultdict(lambda: str)
+                types.update(dict.fromkeys(integers, "int64"))
                 try:
                     return pd.read_csv(path, dtype=types, keep_default_na=False)
                 except ValueError:  # a cell that is no integer: every column as text
