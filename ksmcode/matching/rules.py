@@ -44,9 +44,11 @@ class CompiledRules:
         self._words: dict[int, tuple[int, str]] = {}  # orth id -> (NORM id, lower-cased word)
         self.refs: dict[int, RuleRef] = {}
         self._forms: set[str] | None = set()  # every NORM a rule compares with, if known
-        # Where token patterns can start, by first-token LOWER and NORM, and their longest
-        # length; None when one can start anywhere or grow without bound.
-        self._starts: tuple[set[str], set[str], int] | None = (set(), set(), 0)
+        # Where token patterns can start: (attribute, fewest, most tokens before it) -> values
+        # of an anchor token, and the longest pattern; None when one cannot be anchored.
+        self._anchors: dict[tuple[str, int, int], set[str]] | None = {}
+        self._longest = 0
+        self._anchored: dict[str, tuple[tuple[int, int], ...]] = {}  # word -> its offsets
         problems: list[Problem] = []
         for code in codebook.codes:
             for kw in _for(code.keywords, language):
@@ -90,12 +92,12 @@ class CompiledRules:
 
     def _add_start(self, tokens: tuple[dict[str, Any], ...]) -> None:
         anchor = _anchor(tokens)
-        if anchor is None or self._starts is None:
-            self._starts = None
+        if anchor is None or self._anchors is None:
+            self._anchors = None
             return
-        lowers, norms, longest = self._starts
-        (lowers if anchor[0] == "LOWER" else norms).update(anchor[1])
-        self._starts = (lowers, norms, max(longest, len(tokens)))
+        attr, values, fewest, most = anchor
+        self._anchors.setdefault((attr, fewest, most), set()).update(values)
+        self._longest = max(self._longest, len(tokens))
 
     def _key(self, ref: RuleRef) -> str:
         label = f"{ref.kind}\x1f{ref.code}\x1f{ref.rule}\x1f{ref.term}"
@@ -147,27 +149,73 @@ class CompiledRules:
 
     def _pattern_hits(self, doc, lowers: list[str]) -> list[tuple[int, int, int]]:
         """Token pattern hits. The Matcher tries every pattern at every token, which costs
-        more than all phrase matching; when every pattern's first token is a LOWER or NORM
-        value and its length is bounded, it runs only on the few places one can start."""
-        if self._starts is None:
+        more than all phrase matching; when every pattern has an anchor (a token with LOWER
+        or NORM values at a bounded distance from its start) and a bounded length, it runs
+        only where one can start."""
+        if self._anchors is None:
             return self.by_tokens(doc)
-        lower_starts, norm_starts, longest = self._starts
-        hits = []
+        starts: set[int] = set()
+        offsets, anchored = self._anchored, self._anchored.get
         for i, word in enumerate(lowers):
-            if word in lower_starts or (norm_starts and self.normalise(word) in norm_starts):
-                for key, start, end in self.by_tokens(doc[i : i + longest]):
-                    if start == 0:
-                        hits.append((key, i, i + end))
+            found = anchored(word)
+            if found is None:
+                found = offsets[word] = self._anchor_offsets(word)
+            for fewest, most in found:
+                starts.update(range(max(0, i - most), i - fewest + 1))
+        hits: list[tuple[int, int, int]] = []
+        window = None  # overlapping stretches are matched together, in one call
+        for start in sorted(starts):
+            if window and start <= window[1]:
+                window[1] = start + self._longest
+                continue
+            if window:
+                hits.extend(self._window_hits(doc, *window))
+            window = [start, start + self._longest]
+        if window:
+            hits.extend(self._window_hits(doc, *window))
         return hits
 
+    def _anchor_offsets(self, word: str) -> tuple[tuple[int, int], ...]:
+        """How many tokens (fewest, most) before ``word`` a pattern it anchors starts."""
+        assert self._anchors is not None
+        return tuple(
+            (fewest, most)
+            for (attr, fewest, most), values in self._anchors.items()
+            if (word if attr == "LOWER" else self.normalise(word)) in values
+        )
 
-def _anchor(tokens: tuple[dict[str, Any], ...]) -> tuple[str, set[str]] | None:
-    """The attribute (LOWER or NORM) and values a pattern's first token must have, or None
-    if the pattern may start with any token or has no bounded length."""
+    def _window_hits(self, doc, start: int, end: int) -> list[tuple[int, int, int]]:
+        return [(k, start + s, start + e) for k, s, e in self.by_tokens(doc[start:end])]
+
+
+def _anchor(tokens: tuple[dict[str, Any], ...]) -> tuple[str, set[str], int, int] | None:
+    """A token a pattern always has, with the LOWER or NORM values it must take, and how
+    many tokens (fewest, most) come before it; None if there is none or the pattern's length
+    is not bounded."""
+    fewest = most = 0
+    for token in tokens:
+        op = next((v for k, v in token.items() if str(k).upper() == "OP"), None)
+        if op == "?":
+            most += 1
+            continue
+        if op not in (None, "1"):
+            return None  # *, +, ! or a range: no bounded length or position
+        anchor = _values(token)
+        if anchor is not None:
+            return (*anchor, fewest, most) if _bounded(tokens) else None
+        fewest += 1
+        most += 1
+    return None
+
+
+def _bounded(tokens: tuple[dict[str, Any], ...]) -> bool:
     ops = [next((v for k, v in t.items() if str(k).upper() == "OP"), None) for t in tokens]
-    if not tokens or ops[0] not in (None, "1") or any(op in ("*", "+") for op in ops):
-        return None
-    for attr, value in tokens[0].items():
+    return all(op in (None, "1", "?") for op in ops)
+
+
+def _values(token: dict[str, Any]) -> tuple[str, set[str]] | None:
+    """The LOWER or NORM values a pattern token requires, if it names them."""
+    for attr, value in token.items():
         attr = str(attr).upper()
         if attr not in ("LOWER", "NORM"):
             continue
