@@ -99,7 +99,7 @@ def test_proximity_tells_lack_from_presence(engine):
         ("inhibit.facilities", False)
     }
     assert found(engine, "Sarana dan alat sudah lengkap.") == {("support.facilities", False)}
-    assert found(engine, "Alatnya terlalu jauh dari kata kurang.") == {
+    assert found(engine, "Alatnya ada, terlalu jauh dari yang kita sebut kurang.") == {
         ("support.facilities", False)
     }
 

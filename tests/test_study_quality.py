@@ -28,6 +28,9 @@ FRAMEWORK = {
 # micro-F1 floors, a few points under the measured values in the README (dev 0.80, test 0.60,
 # tuning set 0.79).
 FLOORS = {"dev": 0.77, "test": 0.57, "tuning": 0.75}
+# Negation F1 (codings that both assign the code and mark it negated) after the clause-aware
+# window, majority aggregation and welfare codes that are never negated: dev 0.17, test 0.22.
+NEGATION_FLOORS = {"dev": 0.15, "test": 0.2}
 
 
 @pytest.fixture(scope="module")
@@ -53,8 +56,10 @@ def test_study_codes_end_to_end(coding):
 def test_triangulation_shows_the_seed_papers_findings(coding):
     table = triangulate(coding.segments, codes=coding.code_ids, families=coding.families)
     # All seven stages, eight welfare indicators, six supporting and four inhibiting factors
-    # are evidenced by at least two source groups or methods.
-    assert set(table["status"]) == {"convergent"}
+    # are evidenced by at least two source groups or methods. Where one group denies what
+    # others affirm (the official: "tidak ada yang menentang"), the code is divergent.
+    assert set(table["status"]) <= {"convergent", "divergent"}
+    assert (table["status"] == "convergent").sum() >= 24
     assert (table["n_groups"] >= 2).all()
     assert (table["methods_affirming"].str.count(";") >= 1).all()  # two or more methods
     # Termination: monitoring goes on, and the official and organisers say that no formal
@@ -69,7 +74,7 @@ def test_quality_against_gold_does_not_regress(coding, repo, part):
         coding, repo / "gold" / "ksm_gold.csv", split_path=repo / "gold" / "split.csv"
     )
     assert result.summary.loc[part, "f1"] >= FLOORS[part]
-    assert result.summary.loc[part, "negation_accuracy"] >= 0.9
+    assert result.summary.loc[part, "negation_f1"] >= NEGATION_FLOORS[part]
 
 
 def test_quality_on_the_tuning_set_does_not_regress(repo):

@@ -20,7 +20,7 @@ from ksmcode.errors import AnalysisError
 from ksmcode.export.tables import read_table
 
 SUMMARY_COLUMNS = ["units", "precision", "recall", "f1", "macro_f1", "kappa", "alpha", "ac1",
-                   "negation_accuracy"]  # fmt: skip
+                   "negation_precision", "negation_recall", "negation_f1"]  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -128,19 +128,25 @@ def _summary_row(result: AgreementResult, gold: pd.DataFrame, auto: pd.DataFrame
         "kappa": pooled["kappa"],
         "alpha": pooled["alpha"],
         "ac1": pooled["ac1"],
-        "negation_accuracy": _negation_accuracy(gold[covered], auto[covered], codes),
+        **negation_scores(gold[covered], auto[covered], codes),
     }
 
 
-def _negation_accuracy(gold: pd.DataFrame, auto: pd.DataFrame, codes) -> float:
-    """Among (unit, code) pairs both coders assign, the share with the same negated flag."""
-    agree = total = 0
+def negation_scores(gold: pd.DataFrame, auto: pd.DataFrame, codes) -> dict[str, float]:
+    """Precision, recall and F1 of negated codings: a (unit, code) counts as negated for a coder
+    when the coder assigns the code and marks it negated. (Agreement on the flag among codes
+    both assign would reward never negating: negated codings are rare.)"""
+    tp = fp = fn = 0
     for code in codes:
-        both = (gold[code] == 1) & (auto[code] == 1)
         neg = f"{code}{NEGATED_SUFFIX}"
-        same = gold.loc[both, neg].fillna(0).astype(int) == auto.loc[both, neg].fillna(0).astype(
-            int
-        )
-        agree += int(same.sum())
-        total += int(both.sum())
-    return agree / total if total else float("nan")
+        g = (gold[code] == 1) & (gold[neg].fillna(0).astype(int) == 1)
+        a = (auto[code] == 1) & (auto[neg].fillna(0).astype(int) == 1)
+        tp += int((g & a).sum())
+        fp += int((~g & a).sum())
+        fn += int((g & ~a).sum())
+    nan = float("nan")
+    return {
+        "negation_precision": tp / (tp + fp) if tp + fp else nan,
+        "negation_recall": tp / (tp + fn) if tp + fn else nan,
+        "negation_f1": 2 * tp / (2 * tp + fp + fn) if tp + fp + fn else nan,
+    }

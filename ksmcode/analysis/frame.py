@@ -4,7 +4,7 @@ Frames (columns in this order; attribute columns are the union of all documents'
 attributes, in first-seen order):
 
 - ``segments``: one row per (segment, code). ID_COLUMNS, ``code``, ``family``, ``negated``
-  (True when every piece of evidence is negated), ``denials`` (how many pieces are negated:
+  (True when at least half of the evidence is negated), ``denials`` (how many pieces are negated:
   "no formal termination, but we are still monitored" is affirmed with one denial),
   ``evidence`` (readable summary), ``text``, attributes.
 - ``units``: one row per non-interviewer unit, coded or not. ID_COLUMNS, ``text``, attributes,
@@ -73,6 +73,7 @@ class Coding:
     families: dict[str, str]
     folder: Path | None = None  # the output folder it was read from, if any
     suppressed: pd.DataFrame | None = None  # None: a run folder written before it was recorded
+    decisions: pd.DataFrame | None = None  # a learned model's decisions (``apply_model``)
 
     def _repr_html_(self) -> str:
         from ksmcode.report.notebook import coding_html
@@ -102,6 +103,12 @@ def _unit_row(doc: Document, seg: Segment) -> dict[str, Any]:
         "language": meta.language or "",
         "text": doc.text[seg.start : seg.end],
     }
+
+
+def is_denied(evidence: list[Match]) -> bool:
+    """A code is negated in a unit when at least half of its evidence is: a human lets the
+    denial of the topic win ("no formal termination, we were never released")."""
+    return 2 * sum(m.negated for m in evidence) >= len(evidence)
 
 
 def describe_evidence(matches: list[Match]) -> str:
@@ -157,7 +164,7 @@ def document_rows(coded: DocumentCoding, codebook: Codebook) -> DocumentRows:
             row.update(
                 code=code,
                 family=families[code],
-                negated=all(m.negated for m in evidence),
+                negated=is_denied(evidence),
                 denials=sum(m.negated for m in evidence),
                 evidence=describe_evidence(evidence),
                 text=base["text"],

@@ -98,7 +98,7 @@ class Code:
     patterns: tuple[Pattern, ...] = ()
     near: tuple[NearRule, ...] = ()
     exclude: tuple[Keyword, ...] = ()
-    when_negated: Literal["keep", "drop"] = "keep"
+    when_negated: Literal["keep", "drop", "ignore"] = "keep"
     yield_to: tuple[str, ...] = ()  # drop evidence that overlaps evidence of these codes
     min_terms: int = 1  # distinct terms a segment needs before the code is assigned
     line: int | None = None

@@ -108,7 +108,7 @@ class CodeSpec(_Strict):
     inclusion: str = ""
     exclusion: str = ""
     example: str = ""
-    when_negated: Literal["keep", "drop"] = "keep"
+    when_negated: Literal["keep", "drop", "ignore"] = "keep"
     yield_to: list[str] = Field(default_factory=list)
     min_terms: int = Field(default=1, ge=1, le=10)
     keywords: dict[LanguageKey, Terms] = Field(default_factory=dict)

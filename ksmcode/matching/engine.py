@@ -13,7 +13,7 @@ from spacy.attrs import IDX
 from spacy.tokens import Span
 
 from ksmcode.codebook.model import Codebook
-from ksmcode.matching.negation import Negation, NegationScope
+from ksmcode.matching.negation import NOT_NEGATED, Negation, NegationScope
 from ksmcode.matching.proximity import Hit, pair_near, sentence_numbers
 from ksmcode.matching.rules import CompiledRules, RuleRef
 from ksmcode.model import Corpus, Document, Match, Segment
@@ -46,6 +46,8 @@ class Engine:
         self._languages: dict[str, _Language] = {}
         self._windows = {r.id: r.window for c in codebook.codes for r in c.near}
         self._drop_negated = {c.id for c in codebook.codes if c.when_negated == "drop"}
+        # Codes whose topic includes its absence ("no income" is about income): never negated.
+        self._no_negation = {c.id for c in codebook.codes if c.when_negated == "ignore"}
         self._yield_to = {c.id: set(c.yield_to) for c in codebook.codes if c.yield_to}
         self._min_terms = {c.id: c.min_terms for c in codebook.codes if c.min_terms > 1}
 
@@ -156,7 +158,11 @@ class Engine:
             )
             if veto is not None and suppressed is None:
                 continue
-            negation = lang.negation(lowers, words, start, end)
+            negation = (
+                NOT_NEGATED
+                if ref.code in self._no_negation
+                else lang.negation(lowers, words, start, end)
+            )
             tokens = span[start:end]
             char_start = shift + tokens.start_char
             char_end = shift + tokens.end_char

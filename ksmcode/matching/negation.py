@@ -15,13 +15,15 @@ from dataclasses import dataclass
 from ksmcode.nlp import standard_spelling
 
 PRE_WINDOW = 5
-POST_WINDOW = 3
+POST_WINDOW = 5
 
 CUES = {
-    "id": {"tidak", "tak", "belum", "bukan", "tanpa", "kurang", "minim", "tiada", "jangan",
-           "nihil"},
+    "id": {"tidak", "tak", "belum", "bukan", "tanpa", "kurang", "minim", "tiada", "nihil",
+           # events that were called off or failed ("pelatihannya batal")
+           "batal", "dibatalkan", "gagal", "urung"},
     "en": {"not", "no", "never", "without", "lack", "lacking", "none", "nobody", "nothing",
-           "neither", "nor", "cannot", "absence", "absent", "insufficient", "inadequate"},
+           "neither", "nor", "cannot", "absence", "absent", "insufficient", "inadequate",
+           "cancelled", "canceled"},
 }  # fmt: skip
 # Cues that only look forward ("tanpa pelatihan", "without a budget", "no funds").
 PRE_ONLY = {"tanpa", "without", "absence", "nobody", "no", "never", "neither"}
@@ -30,11 +32,12 @@ PSEUDO = {
         "tidak hanya", "tak hanya", "bukan hanya", "tidak cuma", "bukan cuma", "tidak sekadar",
         "bukan sekadar", "tidak saja", "tidak bisa dipungkiri", "tidak dapat dipungkiri",
         "tak bisa dipungkiri", "tidak sedikit", "kurang lebih", "tidak lupa", "tidak ada masalah",
-        "tidak masalah", "tidak apa", "atau tidak", "atau belum", "atau bukan",
+        "tidak masalah", "tidak apa", "atau tidak", "atau belum", "atau bukan", "tidak lama",
+        "tak lama", "tidak kayak dulu", "tidak seperti dulu", "tidak seperti dahulu",
     ],
     "en": [
         "not only", "not just", "no doubt", "not limited to", "never mind", "not a problem",
-        "no problem", "or not",
+        "no problem", "or not", "not long", "no longer",
     ],
 }  # fmt: skip
 BOUNDARIES = {
@@ -47,6 +50,9 @@ BOUNDARIES = {
 class Negation:
     negated: bool
     cue: str | None = None
+
+
+NOT_NEGATED = Negation(False)
 
 
 class NegationScope:
