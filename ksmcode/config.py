@@ -12,6 +12,7 @@ Example ``ksmcode.yaml``::
     pseudonymise: false   # true: outputs use pseudonyms (map in pseudonyms.csv, beside this file)
     names: names.csv      # extra names to pseudonymise (name, pseudonym)
     scheduler: tcp://10.0.0.5:8786   # code on this Dask cluster (pip install 'ksmcode[dask]')
+    model: codebooks/ksm.model       # a trained coder (ksmcode learn); --no-model: rules only
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ class ProjectConfig(BaseModel):
     pseudonymise: bool = False
     names: Path | None = None
     scheduler: str | None = None
+    model: Path | None = None  # a trained coder (ksmcode learn) that decides every code
 
 
 def load_project(folder: str | Path = ".") -> ProjectConfig:
@@ -74,7 +76,7 @@ def load_project(folder: str | Path = ".") -> ProjectConfig:
             f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()
         )
         raise ConfigError(f"{path}: {problems}") from None
-    paths = ("transcripts", "codebook", "out", "names")
+    paths = ("transcripts", "codebook", "out", "names", "model")
     return config.model_copy(
         update={k: folder / v for k in paths if (v := getattr(config, k)) is not None}
     )

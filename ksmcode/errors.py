@@ -62,3 +62,7 @@ class ExportError(KsmcodeError):
 
 class ImportFormatError(KsmcodeError):
     """An external file (REFI-QDA, coding table) is invalid or unsafe to read."""
+
+
+class ModelError(KsmcodeError):
+    """A learned model cannot be trained, read or applied."""

@@ -30,6 +30,7 @@ class CodeRequest:
     pseudonymise: bool = False
     names: Path | None = None  # extra names to pseudonymise
     name_map: Path = Path("pseudonyms.csv")  # where the name map is kept (never inside out)
+    model: Path | None = None  # a trained coder (``ksmcode learn``); None: rules only
 
     @classmethod
     def resolve(
@@ -48,6 +49,8 @@ class CodeRequest:
         names: Path | None = None,
         scheduler: str | None = None,
         cache: bool = True,
+        model: Path | None = None,
+        use_model: bool = True,
     ) -> CodeRequest:
         """Options given here override the project file, which overrides the defaults."""
         from ksmcode.pseudonymise import MAP_FILE
@@ -71,6 +74,7 @@ class CodeRequest:
             name_map=project_dir / MAP_FILE,
             scheduler=scheduler or config.scheduler,
             cache=cache,
+            model=(model or config.model) if use_model else None,
         )
 
 
@@ -91,6 +95,7 @@ def code_study(request: CodeRequest, on_progress: ProgressCallback | None = None
     from ksmcode.export.coding import CodingWriter, check_output_folder
     from ksmcode.export.tables import FORMATS
     from ksmcode.io.corpus import UniqueIds, corpus_files
+    from ksmcode.learn.apply import apply_to_rows
     from ksmcode.matching.engine import language_warnings
     from ksmcode.nlp import check_language
     from ksmcode.runcache import CACHE_DIR, DocumentCache
@@ -100,6 +105,7 @@ def code_study(request: CodeRequest, on_progress: ProgressCallback | None = None
         raise ConfigError(f"unknown format '{request.fmt}'; choose one of: {', '.join(FORMATS)}")
     check_language(request.language)
     codebook = load_codebook(request.codebook)
+    coder = _load_coder(request, codebook.sha256)
     exclude = request.exclude + _inside(request.out, request.transcripts)
     reading: list[str] = []
     files = corpus_files(
@@ -134,7 +140,7 @@ def code_study(request: CodeRequest, on_progress: ProgressCallback | None = None
     to_code = [t for t, c in zip(tasks, cached, strict=True) if c is None]
     coded = code_tasks(to_code, settings, jobs=request.jobs, scheduler=request.scheduler)
     total, ids, languages = len(tasks), UniqueIds(), []
-    with CodingWriter(request.out, request.fmt, codebook) as writer:
+    with CodingWriter(request.out, request.fmt, codebook, model=coder is not None) as writer:
         for i, (task, hit) in enumerate(zip(tasks, cached, strict=True)):
             result = hit or next(coded)
             if cache and hit is None:
@@ -142,7 +148,8 @@ def code_study(request: CodeRequest, on_progress: ProgressCallback | None = None
             ids.check(result.rows.document, task.source)
             reading.extend(result.warnings)
             languages.append(result.language)
-            writer.add(result.rows, result.input, result.document)
+            rows = apply_to_rows(coder, result.rows, codebook) if coder else result.rows
+            writer.add(rows, result.input, result.document)
             if on_progress:
                 on_progress(i + 1, total, result.rows.document)
         options = {
@@ -151,6 +158,7 @@ def code_study(request: CodeRequest, on_progress: ProgressCallback | None = None
             "interviewer": list(request.interviewer),
             "exclude": list(request.exclude),
             **({"pseudonymise": True} if request.pseudonymise else {}),
+            **({"model": {"path": str(request.model), **coder.summary()}} if coder else {}),
         }
         warnings = (*reading, *codebook.warnings, *language_warnings(languages, codebook))
         cache_record = {"documents": cache.hits if cache else 0}
@@ -158,6 +166,17 @@ def code_study(request: CodeRequest, on_progress: ProgressCallback | None = None
     if cache:
         cache.prune()
     return summary
+
+
+def _load_coder(request: CodeRequest, codebook_sha256: str | None):
+    """The trained coder the request names, checked against the codebook, or None."""
+    if request.model is None:
+        return None
+    from ksmcode.learn.store import check_codebook, load_model
+
+    coder = load_model(request.model)
+    check_codebook(coder, codebook_sha256, request.codebook, request.model)
+    return coder
 
 
 def _inside(out: Path, transcripts: Path) -> tuple[str, ...]:

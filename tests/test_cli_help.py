@@ -51,7 +51,7 @@ def test_help_does_not_import_spacy_or_pandas():
         "from typer.testing import CliRunner\n"
         "from ksmcode.cli import app\n"
         "CliRunner().invoke(app, ['--help'])\n"
-        "print(sorted(m for m in ('spacy', 'pandas') if m in sys.modules))\n"
+        "print(sorted(m for m in ('spacy', 'pandas', 'sklearn') if m in sys.modules))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"

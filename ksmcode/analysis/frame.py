@@ -44,7 +44,8 @@ ID_COLUMNS = [
     "method",
     "language",
 ]
-INTEGER_COLUMNS = {"start", "end", "denials"}
+INTEGER_COLUMNS = {"start", "end", "denials", "coded", "rules"}
+FLOAT_COLUMNS = {"confidence", "probability", "threshold"}
 EVIDENCE_COLUMNS = [
     "document",
     "segment_id",
@@ -59,6 +60,9 @@ EVIDENCE_COLUMNS = [
     "cue",
 ]
 SUPPRESSED_COLUMNS = [*EVIDENCE_COLUMNS, "reason", "detail"]
+MODEL_COLUMNS = ["confidence", "source"]  # segments of a run coded with a model
+DECISION_COLUMNS = ["document", "segment_id", "code", "probability", "threshold", "coded",
+                    "rules", "source"]  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -138,6 +142,7 @@ class DocumentRows:
     segments: list[dict[str, Any]]  # ID_COLUMNS, code ... text
     evidence: list[list[Any]]  # EVIDENCE_COLUMNS
     suppressed: list[list[Any]]  # SUPPRESSED_COLUMNS
+    decisions: list[list[Any]] | None = None  # DECISION_COLUMNS, when a model decided
 
 
 def document_rows(coded: DocumentCoding, codebook: Codebook) -> DocumentRows:
@@ -180,23 +185,30 @@ def document_rows(coded: DocumentCoding, codebook: Codebook) -> DocumentRows:
     return DocumentRows(doc.id, attributes, units, segments, evidence_rows, suppressed)
 
 
-def table_columns(codebook: Codebook, attributes: list[str]) -> dict[str, list[str]]:
-    """The columns of each table, in order."""
+def table_columns(
+    codebook: Codebook, attributes: list[str], *, model: bool = False
+) -> dict[str, list[str]]:
+    """The columns of each table, in order (with ``model``: the learned stage's too)."""
     seg_columns = [*ID_COLUMNS, "code", "family", "negated", "denials", "evidence", "text"]
-    return {
-        "segments": [*seg_columns, *attributes],
+    columns = {
+        "segments": [*seg_columns, *(MODEL_COLUMNS if model else []), *attributes],
         "units": [*ID_COLUMNS, "text", *attributes, *codebook.code_ids],
         "evidence": EVIDENCE_COLUMNS,
         "suppressed": SUPPRESSED_COLUMNS,
     }
+    return {**columns, "decisions": DECISION_COLUMNS} if model else columns
 
 
 def table_frames(
-    documents: Iterable[DocumentRows], codebook: Codebook, attributes: list[str]
+    documents: Iterable[DocumentRows],
+    codebook: Codebook,
+    attributes: list[str],
+    *,
+    model: bool = False,
 ) -> dict[str, pd.DataFrame]:
-    """The tables (segments, units, evidence, suppressed) of some documents' rows, with the
-    attribute columns ``attributes``."""
-    columns = table_columns(codebook, attributes)
+    """The tables (segments, units, evidence, suppressed, and decisions with ``model``) of
+    some documents' rows, with the attribute columns ``attributes``."""
+    columns = table_columns(codebook, attributes, model=model)
     rows: dict[str, list[Any]] = {name: [] for name in columns}
     for d in documents:
         values = {name: d.attributes.get(name, "") for name in attributes}
@@ -204,6 +216,8 @@ def table_frames(
         rows["segments"].extend({**s, **values} for s in d.segments)
         rows["evidence"].extend(d.evidence)
         rows["suppressed"].extend(d.suppressed)
+        if model:
+            rows["decisions"].extend(d.decisions or [])
     return {name: pd.DataFrame(rows[name], columns=columns[name]) for name in columns}
 
 
@@ -264,10 +278,11 @@ def load_coding(out_dir: str | Path | None = None) -> Coding:
         frames[name] = _typed(read_table(path, as_text=True, integers=integers), code_ids)
     if "rule_id" not in frames["evidence"]:  # a run folder from before rule ids
         frames["evidence"].insert(4, "rule_id", "")
-    suppressed_path = out / f"suppressed.{fmt}"
-    suppressed = None
-    if suppressed_path.is_file():
-        suppressed = _typed(read_table(suppressed_path, as_text=True, integers=integers), code_ids)
+    optional = {}
+    for name in ("suppressed", "decisions"):
+        path = out / f"{name}.{fmt}"
+        if path.is_file():
+            optional[name] = _typed(read_table(path, as_text=True, integers=integers), code_ids)
     return Coding(
         frames["segments"],
         frames["units"],
@@ -276,7 +291,8 @@ def load_coding(out_dir: str | Path | None = None) -> Coding:
         code_ids,
         families,
         out,
-        suppressed,
+        optional.get("suppressed"),
+        optional.get("decisions"),
     )
 
 
@@ -288,6 +304,8 @@ def _typed(frame: pd.DataFrame, code_ids: tuple[str, ...]) -> pd.DataFrame:
         if column in INTEGER_COLUMNS or column in code_ids:
             if frame[column].dtype.kind != "i":
                 frame[column] = pd.to_numeric(frame[column]).astype(int)
+        elif column in FLOAT_COLUMNS:
+            frame[column] = pd.to_numeric(frame[column])
         elif column == "negated":
             frame[column] = flags(frame[column])
         else:

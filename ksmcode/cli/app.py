@@ -59,10 +59,12 @@ from ksmcode.cli import evaluate as _evaluate  # noqa: E402, F401
 from ksmcode.cli import explain as _explain  # noqa: E402, F401
 from ksmcode.cli import init as _init  # noqa: E402, F401
 from ksmcode.cli import kwic as _kwic  # noqa: E402, F401
+from ksmcode.cli import learn as _learn  # noqa: E402, F401
 from ksmcode.cli import matrix as _matrix  # noqa: E402, F401
 from ksmcode.cli import pseudonymise as _pseudonymise  # noqa: E402, F401
 from ksmcode.cli import refiqda as _refiqda  # noqa: E402
 from ksmcode.cli import report as _report  # noqa: E402, F401
+from ksmcode.cli import review as _review  # noqa: E402, F401
 from ksmcode.cli import triangulate as _triangulate  # noqa: E402, F401
 
 _refiqda.register(app, codebook_app)

@@ -86,6 +86,25 @@ def code(
         ),
     ] = None,
     names: NamesOpt = None,
+    model: Annotated[
+        Path | None,
+        typer.Option(
+            "--model",
+            "-m",
+            help="A trained coder (ksmcode learn) that decides every code; default: "
+            "'model:' in ksmcode.yaml.",
+            rich_help_panel=MATCHING,
+            show_default=False,
+        ),
+    ] = None,
+    no_model: Annotated[
+        bool,
+        typer.Option(
+            "--no-model",
+            help="Rules only, even if ksmcode.yaml names a model.",
+            rich_help_panel=MATCHING,
+        ),
+    ] = False,
     out: OutDir = None,
     fmt: Format = None,
 ) -> None:
@@ -111,6 +130,8 @@ def code(
         cache=cache,
         pseudonymise=pseudonymise,
         names=names,
+        model=model,
+        use_model=not no_model,
     )
     with DocumentProgress("Coding") as progress:
         summary = code_study(request, on_progress=progress.update)
@@ -124,6 +145,10 @@ def code(
     if summary.codes_never_matched:
         err.print(f"Codes never matched: {', '.join(summary.codes_never_matched)}")
     written = "segments, units, evidence, suppressed, run.json"
+    if request.model:
+        written = written.replace("run.json", "decisions, run.json")
+        err.print(f"Codes decided by the model {request.model} (--no-model: rules only).",
+                  markup=False)  # fmt: skip
     if request.pseudonymise:
         written += ", documents.jsonl; pseudonymised, name map in " + str(request.name_map)
     err.print(f"Wrote {request.out}/ ({written}).", markup=False)

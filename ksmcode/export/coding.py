@@ -138,10 +138,11 @@ class CodingWriter:
     earlier outputs as they were. Spools of runs that were killed are removed by the next run.
     """
 
-    def __init__(self, out_dir: str | Path, fmt: str, codebook: Codebook):
+    def __init__(self, out_dir: str | Path, fmt: str, codebook: Codebook, *, model: bool = False):
         if fmt not in FORMATS:
             raise ExportError(f"unknown format '{fmt}'; use one of: {', '.join(FORMATS)}")
         self.out, self.fmt, self.codebook = check_output_folder(out_dir), fmt, codebook
+        self.model = model  # a learned model decided: segments get confidence, + decisions
         remove_stale_spools(self.out)
         self.folder = Path(tempfile.mkdtemp(prefix=f"{SPOOL}{os.getpid()}-", dir=self.out))
         self._rows = (self.folder / "rows.pickle").open("wb")
@@ -182,9 +183,11 @@ class CodingWriter:
         ``cache`` says how many documents came from the cache (recorded in run.json)."""
         self._rows.close()
         attributes = attribute_names([self._attributes])
-        names = ("segments", "units", "evidence", "suppressed")
+        names = ["segments", "units", "evidence", "suppressed"] + ["decisions"] * self.model
         written = [self.folder / f"{name}.{self.fmt}" for name in names]
-        _assemble(self.folder / "rows.pickle", self.codebook, attributes, self.fmt, written)
+        _assemble(
+            self.folder / "rows.pickle", self.codebook, attributes, self.fmt, written, self.model
+        )
         record = run_record(
             self.codebook, transcripts, self.inputs, {**options, "format": self.fmt},
             self.counts, warnings,
@@ -201,6 +204,8 @@ class CodingWriter:
             os.replace(path, self.out / path.name)
         if self._documents is None:
             (self.out / DOCUMENTS_FILE).unlink(missing_ok=True)  # an earlier run's, now untrue
+        if not self.model:  # a model run's decisions do not hold for a rules-only run
+            (self.out / f"decisions.{self.fmt}").unlink(missing_ok=True)
         return self.counts.summary(warnings)
 
 
@@ -214,24 +219,29 @@ def _spooled(path: Path) -> Iterator[DocumentRows]:
 
 
 def _assemble(
-    spool: Path, codebook: Codebook, attributes: list[str], fmt: str, targets: list[Path]
+    spool: Path,
+    codebook: Codebook,
+    attributes: list[str],
+    fmt: str,
+    targets: list[Path],
+    model: bool = False,
 ) -> None:
     """Write the four tables from the spooled rows: csv and jsonl appended a chunk of
     documents at a time (byte for byte what one frame gives), other formats in one piece."""
     if fmt not in ("csv", "jsonl"):
-        frames = table_frames(_spooled(spool), codebook, attributes)
+        frames = table_frames(_spooled(spool), codebook, attributes, model=model)
         for frame, target in zip(frames.values(), targets, strict=True):
             serialise(frame, target, fmt)
         return
     first, documents = True, _spooled(spool)
     for chunk in iter(lambda: list(itertools.islice(documents, CHUNK)), []):
-        frames = table_frames(chunk, codebook, attributes)
+        frames = table_frames(chunk, codebook, attributes, model=model)
         for frame, target in zip(frames.values(), targets, strict=True):
             if first or len(frame):
                 serialise(frame, target, fmt, append=not first)
         first = False
     if first:  # no documents: the tables' headers only
-        frames = table_frames([], codebook, attributes)
+        frames = table_frames([], codebook, attributes, model=model)
         for frame, target in zip(frames.values(), targets, strict=True):
             serialise(frame, target, fmt)
 

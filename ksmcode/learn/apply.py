@@ -1,0 +1,175 @@
+"""Applying a trained coder to a coding run: frames in, frames out.
+
+The rule engine's run (``coding_frames`` or ``load_coding``) already holds everything the model
+reads: unit texts and rule evidence. ``apply_model`` decides every (unit, code) anew and returns
+the run's frames with the model's decisions:
+
+- ``segments`` keeps a rule coding the model accepts (``source`` = ``rules+model``), adds the
+  codings only the model makes (``model``; their ``evidence`` names the words that weighed most),
+  keeps rule codings of codes the model has too few examples for (``rules``), and drops rule
+  codings the model rejects; every row gets a ``confidence`` (the calibrated probability);
+- ``units`` gets the new 0/1 code columns;
+- ``decisions`` lists every (unit, code) the rules proposed or the model gave at least
+  ``KEEP_PROBABILITY``: the material for ``ksmcode review``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from ksmcode.analysis.frame import DECISION_COLUMNS, Coding, DocumentRows, table_frames
+from ksmcode.codebook.model import Codebook
+from ksmcode.errors import ModelError
+from ksmcode.learn.examples import Examples, examples_from_coding
+
+if TYPE_CHECKING:  # the coder's module imports scikit-learn; a rules-only run needs none
+    from ksmcode.learn.coder import LearnedCoder
+
+KEEP_PROBABILITY = 0.05
+TOP_WORDS = 4
+
+
+def apply_model(coder: LearnedCoder, coding: Coding) -> Coding:
+    """The run ``coding`` with the coder's decisions (see the module docstring).
+
+    Example::
+
+        coding = apply_model(load_model("codebooks/ksm.model"), load_coding("out"))
+    """
+    codes = list(coding.code_ids)
+    if list(coder.code_ids) != codes:
+        raise ModelError(
+            "the model's codes are not the run's codes; retrain the model with this codebook"
+        )
+    units = coding.units.reset_index(drop=True)
+    examples = examples_from_coding(replace(coding, units=units))
+    probability, coded = coder.decide(examples)
+    fired = examples.rules[:, :, 0] > 0
+    trained = coder.trained
+    source = np.where(~trained[None, :], "rules", np.where(fired, "rules+model", "model"))
+    new_units = units.copy()
+    for k, code in enumerate(codes):
+        new_units[code] = coded[:, k].astype(int)
+    segments = _segments(coding, units, examples, coder, probability, coded, source)
+    decisions = _decisions(units, codes, probability, coder.thresholds, coded, fired, source)
+    return replace(coding, segments=segments, units=new_units, decisions=decisions)
+
+
+def apply_to_rows(coder: LearnedCoder, rows: DocumentRows, codebook: Codebook) -> DocumentRows:
+    """``apply_model`` on one document's rows (the streaming form ``code_study`` writes)."""
+    frames = table_frames([rows], codebook, [])
+    coding = Coding(
+        frames["segments"],
+        frames["units"],
+        frames["evidence"],
+        {},
+        codebook.code_ids,
+        {c.id: c.family for c in codebook.codes},
+    )
+    decided = apply_model(coder, coding)
+    assert decided.decisions is not None
+    return replace(
+        rows,
+        units=decided.units.to_dict("records"),
+        segments=decided.segments.to_dict("records"),
+        decisions=decided.decisions.to_numpy().tolist(),
+    )
+
+
+def _segments(
+    coding: Coding,
+    units: pd.DataFrame,
+    examples: Examples,
+    coder: LearnedCoder,
+    probability: np.ndarray,
+    coded: np.ndarray,
+    source: np.ndarray,
+) -> pd.DataFrame:
+    codes = list(coding.code_ids)
+    row_of = {s: i for i, s in enumerate(units["segment_id"].astype(str))}
+    col_of = {c: k for k, c in enumerate(codes)}
+    old = coding.segments
+    i = old["segment_id"].astype(str).map(row_of).to_numpy(dtype=int)
+    k = old["code"].map(col_of).to_numpy(dtype=int)
+    kept = old[coded[i, k]].copy()
+    kept["confidence"] = probability[i, k][coded[i, k]]
+    kept["source"] = source[i, k][coded[i, k]]
+    has_rule_row = np.zeros(coded.shape, dtype=bool)
+    has_rule_row[i, k] = True
+    rows, cols = np.nonzero(coded & ~has_rule_row)
+    added = _model_rows(coding, units, examples, coder, rows, cols)
+    added["confidence"] = probability[rows, cols]
+    added["source"] = source[rows, cols]
+    columns = [*old.columns, "confidence", "source"]
+    frame = pd.concat([kept, added[columns]], ignore_index=True)
+    order = frame["segment_id"].astype(str).map(row_of) * len(codes) + frame["code"].map(col_of)
+    return frame.iloc[np.argsort(order.to_numpy(), kind="stable")].reset_index(drop=True)
+
+
+def _model_rows(
+    coding: Coding,
+    units: pd.DataFrame,
+    examples: Examples,
+    coder: LearnedCoder,
+    rows: np.ndarray,
+    cols: np.ndarray,
+) -> pd.DataFrame:
+    """Segment rows for codings no rule made; their evidence names the weightiest words."""
+    codes = list(coding.code_ids)
+    base = units.iloc[rows].reset_index(drop=True)
+    frame = base[[c for c in coding.segments.columns if c in base.columns]].copy()
+    frame["code"] = [codes[c] for c in cols]
+    frame["family"] = frame["code"].map(coding.families)
+    frame["negated"] = False
+    frame["denials"] = 0
+    words = top_words(coder, [examples.texts[r] for r in rows], cols)
+    frame["evidence"] = [f"model: {', '.join(w) or 'similar hand-coded units'}" for w in words]
+    return frame.reindex(columns=coding.segments.columns)
+
+
+def top_words(coder: LearnedCoder, texts: list[str], cols: np.ndarray) -> list[list[str]]:
+    """For each text, the words (word n-grams) that pushed its code's text classifier most."""
+    if not texts:
+        return []
+    vectors = coder.model.vectors_
+    word = vectors.vectorizers_["word"]
+    X = word.transform(texts).tocsr()
+    offset = sum(len(v.vocabulary_) for n, v in vectors.vectorizers_.items() if n != "word")
+    names = word.get_feature_names_out()
+    out = []
+    for row, code in enumerate(cols):
+        start, end = X.indptr[row], X.indptr[row + 1]
+        index, values = X.indices[start:end], X.data[start:end]
+        weight = values * coder.model.text_coef_[code, offset + index]
+        order = np.argsort(-weight)[:TOP_WORDS]
+        out.append([str(names[index[j]]) for j in order if weight[j] > 0])
+    return out
+
+
+def _decisions(
+    units: pd.DataFrame,
+    codes: list[str],
+    probability: np.ndarray,
+    thresholds: np.ndarray,
+    coded: np.ndarray,
+    fired: np.ndarray,
+    source: np.ndarray,
+) -> pd.DataFrame:
+    rows, cols = np.nonzero(fired | coded | (probability >= KEEP_PROBABILITY))
+    return pd.DataFrame(
+        {
+            "document": units["document"].to_numpy()[rows],
+            "segment_id": units["segment_id"].to_numpy()[rows],
+            "code": np.asarray(codes)[cols],
+            "probability": probability[rows, cols].round(4),
+            "threshold": thresholds[cols].round(4),
+            "coded": coded[rows, cols].astype(int),
+            "rules": fired[rows, cols].astype(int),
+            "source": source[rows, cols],
+        },
+        columns=DECISION_COLUMNS,
+    )

@@ -1,0 +1,119 @@
+"""Training a coding model honestly: document-grouped cross-validation, calibration, thresholds.
+
+Units of one interview are not independent, so every held-back estimate here holds back whole
+documents: the cross-validated probabilities calibrate the model (isotonic regression, so that
+"0.8" means about 80 % of such codings were right on documents the model had not seen), choose
+each code's threshold (the F1-best one, shrunk towards the shared threshold when a code has few
+examples), and give the per-code precision, recall and F1 written into the model file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from sklearn.isotonic import IsotonicRegression
+from sklearn.model_selection import GroupKFold
+
+from ksmcode.errors import ModelError
+from ksmcode.learn.examples import Examples
+from ksmcode.learn.model import MIN_POSITIVES, CodingModel
+
+FOLDS = 5
+SHRINK = 10.0  # positives at which a code's own threshold counts as much as the shared one
+THRESHOLDS = np.round(np.arange(0.15, 0.80, 0.025), 3)
+
+
+@dataclass(frozen=True)
+class CrossValidation:
+    """Out-of-document probabilities for every training unit, and what they score."""
+
+    proba: np.ndarray  # (units, codes), raw (uncalibrated)
+    labels: np.ndarray  # 1, 0, or -1 where the pair is not labelled
+    rules: np.ndarray  # (units, codes) 0/1: what the rules alone said
+    documents: tuple[str, ...]
+
+
+def cross_validate(
+    examples: Examples, make_model: Callable[[], CodingModel], *, folds: int = FOLDS
+) -> CrossValidation:
+    """Fit on all but a fold of documents, predict that fold; every unit is predicted once."""
+    documents = np.asarray(examples.documents)
+    n_docs = len(set(documents))
+    if n_docs < 2:
+        raise ModelError(
+            "learning needs hand-coded units from at least two documents (it holds whole "
+            "documents back to check itself); code another document and try again"
+        )
+    proba = np.zeros(examples.labels.shape)
+    for train, held in GroupKFold(min(folds, n_docs)).split(documents, groups=documents):
+        model = make_model().fit(examples.take(train))
+        proba[held] = model.raw_proba(examples.take(held))
+    labels = np.where(np.isnan(examples.labels), -1.0, examples.labels)
+    return CrossValidation(proba, labels, examples.rules[:, :, 0], examples.documents)
+
+
+def fit_calibration(cv: CrossValidation, trained: np.ndarray) -> IsotonicRegression:
+    """Isotonic map from raw to calibrated probability, pooled over the trained codes."""
+    iso = IsotonicRegression(out_of_bounds="clip", y_min=0.0, y_max=1.0)
+    proba, labels = cv.proba[:, trained].reshape(-1), cv.labels[:, trained].reshape(-1)
+    iso.fit(proba[labels >= 0], labels[labels >= 0])
+    return iso
+
+
+def choose_thresholds(probability: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    """Per-code thresholds on calibrated probabilities, shrunk towards the shared best one."""
+    shared = THRESHOLDS[int(np.argmax([_f1(probability >= t, labels) for t in THRESHOLDS]))]
+    chosen = np.full(labels.shape[1], shared)
+    for k in range(labels.shape[1]):
+        positives = (labels[:, k] == 1).sum()
+        if positives == 0:
+            continue
+        scores = [_f1(probability[:, k] >= t, labels[:, k]) for t in THRESHOLDS]
+        own = THRESHOLDS[int(np.argmax(scores))]
+        chosen[k] = (positives * own + SHRINK * shared) / (positives + SHRINK)
+    return chosen
+
+
+def _f1(predicted: np.ndarray, labels: np.ndarray) -> float:
+    tp = float((predicted & (labels == 1)).sum())
+    fp = float((predicted & (labels == 0)).sum())
+    fn = float((~predicted & (labels == 1)).sum())
+    return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+
+
+def scores_table(
+    predicted: np.ndarray, rules: np.ndarray, labels: np.ndarray, code_ids: Sequence[str]
+) -> pd.DataFrame:
+    """Per-code and micro precision / recall / F1 of the model and of the rules alone."""
+    rows = {}
+    for k, code in enumerate([*code_ids, "micro"]):
+        cols = slice(None) if code == "micro" else k
+        row: dict[str, float] = {"positives": int((labels[:, cols] == 1).sum())}
+        for name, pred in (("model", predicted), ("rules", rules)):
+            p, r, f = _prf(pred[:, cols].astype(bool), labels[:, cols])
+            row.update({f"{name}_precision": p, f"{name}_recall": r, f"{name}_f1": f})
+        rows[code] = row
+    return pd.DataFrame.from_dict(rows, orient="index")
+
+
+def _prf(predicted: np.ndarray, labels: np.ndarray) -> tuple[float, float, float]:
+    tp = float((predicted & (labels == 1)).sum())
+    fp = float((predicted & (labels == 0)).sum())
+    fn = float((~predicted & (labels == 1)).sum())
+    precision = tp / (tp + fp) if tp + fp else float("nan")
+    recall = tp / (tp + fn) if tp + fn else float("nan")
+    f1 = 2 * tp / (2 * tp + fp + fn) if tp + fp + fn else float("nan")
+    return precision, recall, f1
+
+
+def too_few(labels: np.ndarray, code_ids: Sequence[str]) -> list[str]:
+    """The codes that stay rule-only, each with its count of positive units."""
+    counts = (labels == 1).sum(axis=0)
+    return [
+        f"{code} ({int(n)} positive unit{'s' if n != 1 else ''})"
+        for code, n in zip(code_ids, counts, strict=True)
+        if n < MIN_POSITIVES
+    ]

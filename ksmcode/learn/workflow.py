@@ -1,0 +1,105 @@
+"""``learn_study``: what ``ksmcode learn`` does, as one call (project settings applied)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from ksmcode.learn.fit import OWN_WEIGHT, learn
+from ksmcode.learn.store import load_model, save_model
+from ksmcode.workflow import CodeRequest
+
+
+@dataclass(frozen=True)
+class LearnSummary:
+    """What a training run produced: the scores table and the counts for the message."""
+
+    path: Path
+    scores: pd.DataFrame  # micro row first, then per code: model vs rules, cross-validated
+    units: int
+    documents: int
+    rule_only: tuple[str, ...]
+    base: str | None
+
+
+def learn_study(
+    request: CodeRequest,
+    codings: Sequence[str | Path],
+    output: str | Path,
+    *,
+    base: Path | None = None,
+    use_base: bool = True,
+    own_weight: float = OWN_WEIGHT,
+    embeddings: str | None = None,
+) -> LearnSummary:
+    """Train on ``codings`` of the request's transcripts and write the model to ``output``.
+
+    The base model is ``base``, else the project's ``model:`` when it was trained with the same
+    codebook (a base trained with another codebook is only an error when named explicitly).
+    """
+    from ksmcode.codebook.load import load_codebook
+
+    base_path = (base or request.model) if use_base else None
+    base_coder = load_model(base_path) if base_path is not None else None
+    if base is None and base_coder is not None:
+        sha = load_codebook(request.codebook).sha256
+        if base_coder.info.get("codebook", {}).get("sha256") != sha:
+            base_coder, base_path = None, None
+    coder = learn(
+        codings,
+        request.transcripts,
+        request.codebook,
+        unit=request.unit,
+        language=request.language,
+        interviewer=request.interviewer or None,
+        exclude=request.exclude,
+        base=base_coder,
+        own_weight=own_weight,
+        embeddings=embeddings,
+    )
+    save_model(coder, output)
+    validation = coder.info["cross_validation"]
+    table = pd.DataFrame.from_dict(validation.get("own", validation["all"]), orient="index")
+    table = pd.concat([table.loc[["micro"]], table.drop(index="micro")])
+    training = coder.info["training"]
+    return LearnSummary(
+        Path(output),
+        table,
+        training["units"],
+        len(training["documents"]),
+        tuple(training["rule_only_codes"]),
+        str(base_path) if base_path else None,
+    )
+
+
+def review_run(
+    out: Path | None,
+    *,
+    model: Path | None = None,
+    limit: int | None = 200,
+    output: str | Path | None = None,
+) -> pd.DataFrame:
+    """The review worklist of a run folder (``model`` applied first when given, or when the run
+    has no decisions and ksmcode.yaml names a model); written to ``output`` when given."""
+    from ksmcode.analysis.frame import load_coding
+    from ksmcode.config import load_project
+    from ksmcode.export.tables import write_table
+    from ksmcode.learn.apply import apply_model
+    from ksmcode.learn.review import review_worklist
+
+    coding = load_coding(out)
+    model = model or (load_project().model if coding.decisions is None else None)
+    positives = None
+    if model is not None:
+        from ksmcode.learn.store import load_model
+
+        coder = load_model(model)
+        coding = apply_model(coder, coding)
+        positives = coder.info.get("training", {}).get("positives")
+    worklist = review_worklist(coding, positives=positives, limit=limit)
+    if output is not None:
+        write_table(worklist, output)
+    return worklist

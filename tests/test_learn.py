@@ -1,0 +1,225 @@
+"""The learned second stage: learn, code --model, the model file, review and the learning curve.
+
+One model is trained per session on the bundled tuning set (7 documents, 97 units), which
+keeps the suite fast; the shipped default model is checked by loading and applying it.
+"""
+
+from __future__ import annotations
+
+import json
+import zipfile
+
+import numpy as np
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from ksmcode.cli import app
+from ksmcode.errors import ModelError
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def trained(repo, tmp_path_factory):
+    """A model learnt from the tuning set's hand coding, through the CLI."""
+    folder = tmp_path_factory.mktemp("learn")
+    path = folder / "tuning.ksm"
+    result = runner.invoke(
+        app,
+        [
+            "learn",
+            str(repo / "tuning" / "transcripts"),
+            "--coding",
+            str(repo / "tuning" / "gold.csv"),
+            "--codebook",
+            str(repo / "codebooks" / "ksm.yaml"),
+            "--no-base",
+            "--output",
+            str(path),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    return path
+
+
+@pytest.fixture(scope="module")
+def coder(trained):
+    from ksmcode.learn.store import load_model
+
+    return load_model(trained)
+
+
+@pytest.fixture(scope="module")
+def rule_coding(repo):
+    import ksmcode
+
+    corpus = ksmcode.load_corpus(
+        repo / "tuning" / "transcripts", interviewer=["Peneliti", "Interviewer"]
+    )
+    codebook = ksmcode.load_codebook(repo / "codebooks" / "ksm.yaml")
+    return ksmcode.coding_frames(ksmcode.code_corpus(corpus, codebook))
+
+
+def test_model_file_is_json_and_arrays_only(trained, coder):
+    with zipfile.ZipFile(trained) as archive:
+        assert sorted(archive.namelist()) == ["arrays.npz", "model.json"]
+        meta = json.loads(archive.read("model.json"))
+    info = meta["info"]
+    assert info["codebook"]["name"] and len(info["codebook"]["sha256"]) == 64
+    assert len(info["training"]["documents"]) == 7 and info["training"]["units"] == 97
+    assert set(info["versions"]) >= {"ksmcode", "scikit-learn", "numpy"}
+    micro = info["cross_validation"]["all"]["micro"]
+    assert 0 < micro["model_f1"] <= 1 and 0 < micro["rules_f1"] <= 1
+    # formulation has 2 positive units in the tuning set: it stays rule-only, and says so
+    assert any(c.startswith("stage.formulation") for c in info["training"]["rule_only_codes"])
+    assert not coder.trained[list(coder.code_ids).index("stage.formulation")]
+
+
+def test_saved_model_predicts_as_trained(tmp_path, coder, rule_coding):
+    from ksmcode.learn.examples import examples_from_coding
+    from ksmcode.learn.store import load_model, save_model
+
+    examples = examples_from_coding(rule_coding)
+    again = load_model(save_model(coder, tmp_path / "copy.ksm"))
+    np.testing.assert_allclose(again.probability(examples), coder.probability(examples))
+
+
+def test_calibration_is_monotone_and_thresholds_are_probabilities(coder):
+    assert np.all(np.diff(coder.calibration_y) >= 0)
+    assert np.all((coder.thresholds > 0) & (coder.thresholds < 1))
+
+
+def test_apply_model_decides_every_code(coder, rule_coding):
+    from ksmcode.learn.apply import apply_model
+
+    coding = apply_model(coder, rule_coding)
+    segments = coding.segments
+    assert set(segments["source"]) <= {"rules", "model", "rules+model"}
+    assert segments["confidence"].between(0, 1).all()
+    # the units' 0/1 columns are the segments, one row per coded (unit, code)
+    wide = coding.units.set_index("segment_id")[list(coding.code_ids)]
+    assert int(wide.to_numpy().sum()) == len(segments)
+    # a coding no rule made says which words weighed most
+    model_only = segments[segments["source"] == "model"]
+    assert model_only["evidence"].str.startswith("model: ").all()
+    # decisions: every rule proposal, kept or rejected, and every coding
+    decisions = coding.decisions
+    assert {"probability", "threshold", "coded", "rules", "source"} <= set(decisions.columns)
+    assert decisions["coded"].sum() == len(segments)
+    assert (decisions["rules"] == 1).sum() == len(
+        rule_coding.segments[["segment_id", "code"]].drop_duplicates()
+    )
+
+
+def test_model_trained_on_another_codebook_is_refused(coder):
+    from ksmcode.learn.store import check_codebook
+
+    with pytest.raises(ModelError, match="trained with another codebook"):
+        check_codebook(coder, "0" * 64, "other.yaml", "tuning.ksm")
+
+
+def test_not_a_model_file_is_a_clear_error(tmp_path):
+    from ksmcode.learn.store import load_model
+
+    bad = tmp_path / "bad.ksm"
+    bad.write_bytes(b"not a zip")
+    with pytest.raises(ModelError, match="not a ksmcode model file"):
+        load_model(bad)
+
+
+def test_code_with_model_then_without(repo, trained, tmp_path):
+    out = tmp_path / "out"
+    args = ["code", str(repo / "tuning" / "transcripts"), "--codebook",
+            str(repo / "codebooks" / "ksm.yaml"), "--out", str(out)]  # fmt: skip
+    result = runner.invoke(app, [*args, "--model", str(trained)])
+    assert result.exit_code == 0, result.output
+    segments = pd.read_csv(out / "segments.csv")
+    assert {"confidence", "source"} <= set(segments.columns)
+    run = json.loads((out / "run.json").read_text())
+    assert run["options"]["model"]["training_units"] == 97
+    result = runner.invoke(app, [*args, "--no-model"])
+    assert result.exit_code == 0, result.output
+    assert not (out / "decisions.csv").exists()  # the model run's decisions are gone
+    assert "confidence" not in pd.read_csv(out / "segments.csv").columns
+
+
+def test_review_worklist_round_trip(repo, trained, rule_coding, tmp_path):
+    from ksmcode.learn.apply import apply_model
+    from ksmcode.learn.review import review_labels, review_worklist
+    from ksmcode.learn.store import load_model
+
+    coding = apply_model(load_model(trained), rule_coding)
+    worklist = review_worklist(coding, limit=5)
+    assert len(worklist) == 5 and (worklist["decision"] == "").all()
+    assert worklist["why"].str.len().gt(0).all()
+    first, second, third = worklist.iloc[0], worklist.iloc[1], worklist.iloc[2]
+    filled = worklist.copy()
+    filled.loc[0, "decision"] = "accept"
+    filled.loc[1, "decision"] = "reject"
+    other = "inhibit.time" if third["code"] != "inhibit.time" else "inhibit.location"
+    filled.loc[2, "decision"] = other
+    labels = review_labels(filled, coding.code_ids, coding.units, "review.xlsx")
+    assert labels.loc[first["segment_id"], first["code"]] == 1
+    assert labels.loc[second["segment_id"], second["code"]] == 0
+    assert labels.loc[third["segment_id"], other] == 1
+    assert labels.loc[third["segment_id"], third["code"]] == 0
+    # only judged pairs are labels; everything else stays unknown
+    assert int(labels[list(coding.code_ids)].notna().sum().sum()) == 4
+
+
+def test_review_decision_must_be_understood(rule_coding):
+    from ksmcode.learn.review import review_labels
+
+    table = pd.DataFrame(
+        {"segment_id": [rule_coding.units["segment_id"].iloc[0]], "code": ["stage.planning"],
+         "decision": ["maybe"]}  # fmt: skip
+    )
+    with pytest.raises(Exception, match="not accept, reject or a code id"):
+        review_labels(table, rule_coding.code_ids, rule_coding.units, "review.csv")
+
+
+def test_review_cli_and_learning_from_it(repo, trained, tmp_path):
+    out = tmp_path / "out"
+    study = ["code", str(repo / "tuning" / "transcripts"), "--codebook",
+             str(repo / "codebooks" / "ksm.yaml"), "--out", str(out), "--model", str(trained)]  # fmt: skip
+    assert runner.invoke(app, study).exit_code == 0
+    worklist = tmp_path / "review.csv"
+    result = runner.invoke(
+        app, ["review", "--out", str(out), "--output", str(worklist), "--limit", "30"]
+    )
+    assert result.exit_code == 0, result.output
+    table = pd.read_csv(worklist, dtype=str, keep_default_na=False)
+    assert len(table) == 30
+    table["decision"] = np.where(table["coded"] == "1", "accept", "reject")
+    table.to_csv(worklist, index=False)
+    result = runner.invoke(
+        app,
+        ["learn", str(repo / "tuning" / "transcripts"), "--codebook",
+         str(repo / "codebooks" / "ksm.yaml"), "--coding", str(repo / "tuning" / "gold.csv"),
+         "--coding", str(worklist), "--no-base", "--output", str(tmp_path / "m.ksm")],  # fmt: skip
+    )
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "m.ksm").is_file()
+
+
+def test_learning_curve_draws_documents(coder):
+    from ksmcode.learn.curve import learning_curve
+
+    examples = coder.examples
+    curve = learning_curve(
+        examples, coder.code_ids, coder.model.descriptions, sizes=[2, 4], draws=2
+    )
+    assert list(curve["documents"]) == [2, 4]
+    assert curve["f1_mean"].between(0, 1).all() and (curve["f1_sd"] >= 0).all()
+
+
+def test_shipped_model_matches_the_shipped_codebook(repo):
+    from ksmcode.codebook.load import load_codebook
+    from ksmcode.learn.store import check_codebook, load_model
+
+    model = repo / "codebooks" / "ksm.model"
+    codebook = repo / "codebooks" / "ksm.yaml"
+    coder = load_model(model)
+    check_codebook(coder, load_codebook(codebook).sha256, codebook, model)
+    assert coder.info["training"]["units"] == 343  # sample study + tuning set
