@@ -130,8 +130,14 @@ def test_not_a_model_file_is_a_clear_error(tmp_path):
 
 def test_code_with_model_then_without(repo, trained, tmp_path):
     out = tmp_path / "out"
-    args = ["code", str(repo / "tuning" / "transcripts"), "--codebook",
-            str(repo / "codebooks" / "ksm.yaml"), "--out", str(out)]  # fmt: skip
+    args = [
+        "code",
+        str(repo / "tuning" / "transcripts"),
+        "--codebook",
+        str(repo / "codebooks" / "ksm.yaml"),
+        "--out",
+        str(out),
+    ]
     result = runner.invoke(app, [*args, "--model", str(trained)])
     assert result.exit_code == 0, result.output
     segments = pd.read_csv(out / "segments.csv")
@@ -172,8 +178,11 @@ def test_review_decision_must_be_understood(rule_coding):
     from ksmcode.learn.review import review_labels
 
     table = pd.DataFrame(
-        {"segment_id": [rule_coding.units["segment_id"].iloc[0]], "code": ["stage.planning"],
-         "decision": ["maybe"]}  # fmt: skip
+        {
+            "segment_id": [rule_coding.units["segment_id"].iloc[0]],
+            "code": ["stage.planning"],
+            "decision": ["maybe"],
+        }
     )
     with pytest.raises(Exception, match="not accept, reject or a code id"):
         review_labels(table, rule_coding.code_ids, rule_coding.units, "review.csv")
@@ -181,8 +190,16 @@ def test_review_decision_must_be_understood(rule_coding):
 
 def test_review_cli_and_learning_from_it(repo, trained, tmp_path):
     out = tmp_path / "out"
-    study = ["code", str(repo / "tuning" / "transcripts"), "--codebook",
-             str(repo / "codebooks" / "ksm.yaml"), "--out", str(out), "--model", str(trained)]  # fmt: skip
+    study = [
+        "code",
+        str(repo / "tuning" / "transcripts"),
+        "--codebook",
+        str(repo / "codebooks" / "ksm.yaml"),
+        "--out",
+        str(out),
+        "--model",
+        str(trained),
+    ]
     assert runner.invoke(app, study).exit_code == 0
     worklist = tmp_path / "review.csv"
     result = runner.invoke(
@@ -195,9 +212,19 @@ def test_review_cli_and_learning_from_it(repo, trained, tmp_path):
     table.to_csv(worklist, index=False)
     result = runner.invoke(
         app,
-        ["learn", str(repo / "tuning" / "transcripts"), "--codebook",
-         str(repo / "codebooks" / "ksm.yaml"), "--coding", str(repo / "tuning" / "gold.csv"),
-         "--coding", str(worklist), "--no-base", "--output", str(tmp_path / "m.ksm")],  # fmt: skip
+        [
+            "learn",
+            str(repo / "tuning" / "transcripts"),
+            "--codebook",
+            str(repo / "codebooks" / "ksm.yaml"),
+            "--coding",
+            str(repo / "tuning" / "gold.csv"),
+            "--coding",
+            str(worklist),
+            "--no-base",
+            "--output",
+            str(tmp_path / "m.ksm"),
+        ],
     )
     assert result.exit_code == 0, result.output
     assert (tmp_path / "m.ksm").is_file()
