@@ -74,7 +74,9 @@ class CodeRequest:
             name_map=project_dir / MAP_FILE,
             scheduler=scheduler or config.scheduler,
             cache=cache,
-            model=(model or config.model) if use_model else None,
+            # the project's model belongs to the project's codebook: another --codebook
+            # codes without it unless --model names one
+            model=(model or (config.model if codebook is None else None)) if use_model else None,
         )
 
 

@@ -43,7 +43,9 @@ def test_code_writes_segments_units_evidence_and_run(study):
     coded = set(zip(segments["segment_id"], segments["code"], segments["negated"], strict=True))
     assert ("ketua.txt#2", "stage.implementation", False) in coded
     assert ("ketua.txt#2", "support.budget", False) in coded
-    assert ("ketua.txt#4", "stage.termination", False) in coded  # "dipantau terus"
+    # "Nggak pernah ada terminasi, kita malah dipantau terus": one denial, one affirmation;
+    # the tie goes to the denial, as the hand coding of this unit has it
+    assert ("ketua.txt#4", "stage.termination", True) in coded
     assert ("partner.txt#2", "stage.termination", True) in coded
     assert ("warga.md#2", "inhibit.facilities", False) in coded
     assert ("warga.md#4", "inhibit.time", False) in coded

@@ -20,26 +20,23 @@ from ksmcode.errors import ModelError
 runner = CliRunner()
 
 
+def tuning_set(repo, command: str, *args: str) -> None:
+    """Run a command on the bundled tuning set with the shipped codebook; it must succeed."""
+    result = runner.invoke(
+        app,
+        [command, str(repo / "tuning" / "transcripts"), "--codebook",
+         str(repo / "codebooks" / "ksm.yaml"), *args],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+
+
 @pytest.fixture(scope="module")
 def trained(repo, tmp_path_factory):
     """A model learnt from the tuning set's hand coding, through the CLI."""
     folder = tmp_path_factory.mktemp("learn")
     path = folder / "tuning.ksm"
-    result = runner.invoke(
-        app,
-        [
-            "learn",
-            str(repo / "tuning" / "transcripts"),
-            "--coding",
-            str(repo / "tuning" / "gold.csv"),
-            "--codebook",
-            str(repo / "codebooks" / "ksm.yaml"),
-            "--no-base",
-            "--output",
-            str(path),
-        ],
-    )
-    assert result.exit_code == 0, result.output
+    gold = str(repo / "tuning" / "gold.csv")
+    tuning_set(repo, "learn", "--coding", gold, "--no-base", "--output", str(path))
     return path
 
 
@@ -130,22 +127,12 @@ def test_not_a_model_file_is_a_clear_error(tmp_path):
 
 def test_code_with_model_then_without(repo, trained, tmp_path):
     out = tmp_path / "out"
-    args = [
-        "code",
-        str(repo / "tuning" / "transcripts"),
-        "--codebook",
-        str(repo / "codebooks" / "ksm.yaml"),
-        "--out",
-        str(out),
-    ]
-    result = runner.invoke(app, [*args, "--model", str(trained)])
-    assert result.exit_code == 0, result.output
+    tuning_set(repo, "code", "--out", str(out), "--model", str(trained))
     segments = pd.read_csv(out / "segments.csv")
     assert {"confidence", "source"} <= set(segments.columns)
     run = json.loads((out / "run.json").read_text())
     assert run["options"]["model"]["training_units"] == 97
-    result = runner.invoke(app, [*args, "--no-model"])
-    assert result.exit_code == 0, result.output
+    tuning_set(repo, "code", "--out", str(out), "--no-model")
     assert not (out / "decisions.csv").exists()  # the model run's decisions are gone
     assert "confidence" not in pd.read_csv(out / "segments.csv").columns
 
@@ -190,17 +177,7 @@ def test_review_decision_must_be_understood(rule_coding):
 
 def test_review_cli_and_learning_from_it(repo, trained, tmp_path):
     out = tmp_path / "out"
-    study = [
-        "code",
-        str(repo / "tuning" / "transcripts"),
-        "--codebook",
-        str(repo / "codebooks" / "ksm.yaml"),
-        "--out",
-        str(out),
-        "--model",
-        str(trained),
-    ]
-    assert runner.invoke(app, study).exit_code == 0
+    tuning_set(repo, "code", "--out", str(out), "--model", str(trained))
     worklist = tmp_path / "review.csv"
     result = runner.invoke(
         app, ["review", "--out", str(out), "--output", str(worklist), "--limit", "30"]
@@ -210,24 +187,11 @@ def test_review_cli_and_learning_from_it(repo, trained, tmp_path):
     assert len(table) == 30
     table["decision"] = np.where(table["coded"] == "1", "accept", "reject")
     table.to_csv(worklist, index=False)
-    result = runner.invoke(
-        app,
-        [
-            "learn",
-            str(repo / "tuning" / "transcripts"),
-            "--codebook",
-            str(repo / "codebooks" / "ksm.yaml"),
-            "--coding",
-            str(repo / "tuning" / "gold.csv"),
-            "--coding",
-            str(worklist),
-            "--no-base",
-            "--output",
-            str(tmp_path / "m.ksm"),
-        ],
-    )
-    assert result.exit_code == 0, result.output
-    assert (tmp_path / "m.ksm").is_file()
+    gold = str(repo / "tuning" / "gold.csv")
+    model = tmp_path / "m.ksm"
+    tuning_set(repo, "learn", "--coding", gold, "--coding", str(worklist), "--no-base",
+               "--output", str(model))  # fmt: skip
+    assert model.is_file()
 
 
 def test_learning_curve_draws_documents(coder):

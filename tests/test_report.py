@@ -52,14 +52,16 @@ def test_markdown_report_on_a_coded_study(coded_out):
     ):
         assert heading in text
     assert "3 documents, 6 units, 5 coded" in text
-    # "Nggak pernah ada terminasi, kita malah dipantau terus" is affirmed overall (continued
-    # monitoring) but denies a formal termination: it is listed as a denial, and both the
-    # organiser and the partner ("there was never a termination") deny termination.
+    # "Nggak pernah ada terminasi, kita malah dipantau terus" denies a formal termination
+    # (one denial against one affirmation: the denial wins): it is listed as a denial, and
+    # the organiser and the partner ("there was never a termination") both deny termination.
     denials = text.split("## Denials")[1].split("##")[0]
     assert "| stage.termination | ketua.txt | ketua.txt#4 | organiser |" in denials
     triangulation = text.split("## Triangulation by role")[1].split("##")[0]
     termination = next(r for r in triangulation.splitlines() if r.startswith("| stage.termination"))
-    assert termination.startswith("| stage.termination | Terminasi / Termination | divergent |")
+    assert termination.startswith(
+        "| stage.termination | Terminasi / Termination | convergent-absent |"
+    )
     assert "| organiser (1); partner (1) |" in termination
 
 
@@ -116,7 +118,7 @@ def test_process_sequence_says_what_was_carried_out_and_denied(coded_out):
     sequence = report.sequence
     assert list(sequence.index) == ["stage.termination", "stage.implementation"]
     assert sequence.at["stage.implementation", "status"] == "carried out"
-    assert sequence.at["stage.termination", "status"] == "partial"
+    assert sequence.at["stage.termination", "status"] == "denied"
     assert sequence.at["stage.termination", "groups_denying"] == "organiser (1); partner (1)"
     assert set(sequence["status"]) <= {"carried out", "partial", "denied", "absent"}
 
