@@ -214,3 +214,29 @@ def test_shipped_model_matches_the_shipped_codebook(repo):
     coder = load_model(model)
     check_codebook(coder, load_codebook(codebook).sha256, codebook, model)
     assert coder.info["training"]["units"] == 343  # sample study + tuning set
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--learning-curve"], "--learning-curve needs your hand coding"),
+        ([], "give the gold coding"),
+    ],
+)
+def test_evaluate_says_what_it_needs(args, message):
+    result = runner.invoke(app, ["evaluate", *args])
+    assert result.exit_code == 2
+    assert message in result.output
+
+
+def test_explain_shows_the_models_decisions(repo, trained, tmp_path):
+    from ksmcode.analysis.explain import explain
+    from ksmcode.analysis.frame import load_coding
+
+    out = tmp_path / "out"
+    tuning_set(repo, "code", "--out", str(out), "--model", str(trained))
+    coding = load_coding(out)
+    unit = coding.segments["segment_id"].iloc[0]
+    result = explain(coding, unit)
+    assert {"confidence", "source"} <= set(result.codes.columns)
+    assert result.decisions is not None and result.decisions["coded"].sum() == len(result.codes)

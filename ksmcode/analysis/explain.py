@@ -10,6 +10,8 @@ import pandas as pd
 from ksmcode.analysis.frame import Coding
 from ksmcode.errors import AnalysisError
 
+CODE_COLUMNS = ["code", "family", "negated", "denials", "confidence", "source", "evidence"]
+
 
 @dataclass(frozen=True)
 class Explanation:
@@ -20,8 +22,10 @@ class Explanation:
     speaker: str
     start: int
     text: str
-    codes: pd.DataFrame  # code, family, negated, denials
+    codes: pd.DataFrame  # code, family, negated, denials (+ confidence, source, and the
+    # weightiest words of a coding no rule made, in a run coded with a model)
     evidence: pd.DataFrame
+    decisions: pd.DataFrame | None = None  # a model run: every code proposed or considered
 
     def _repr_html_(self) -> str:
         from ksmcode.report.notebook import explanation_html
@@ -52,8 +56,13 @@ def explain(coding: Coding, segment_id: str) -> Explanation:
         speaker=str(unit["speaker"]),
         start=int(unit["start"]),
         text=str(unit["text"]),
-        codes=segments[["code", "family", "negated", "denials"]].reset_index(drop=True),
+        codes=segments[[c for c in CODE_COLUMNS if c in segments]].reset_index(drop=True),
         evidence=evidence[["code", "rule_id", "term", "start", "end", "matched", "negated", "cue"]]
         .sort_values(["start", "code"])
+        .reset_index(drop=True),
+        decisions=None
+        if coding.decisions is None
+        else coding.decisions[coding.decisions["segment_id"] == segment_id]
+        .drop(columns=["document", "segment_id"])
         .reset_index(drop=True),
     )

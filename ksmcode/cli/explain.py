@@ -35,3 +35,8 @@ def explain(
     out.print(Text(f"{result.segment_id} ({result.speaker})", style="bold"))
     out.print(text)
     show_frame(result.evidence, title="Evidence (green: affirmed, red: negated)")
+    if result.decisions is not None:
+        show_frame(
+            result.decisions,
+            title="The model's decisions (probability against the code's threshold)",
+        )

@@ -51,7 +51,7 @@ def learn(
             help="How much one of your units counts against one unit of the base model.",
             rich_help_panel=MATCHING,
         ),
-    ] = 3.0,
+    ] = 1.0,
     embeddings: Annotated[
         str | None,
         typer.Option(

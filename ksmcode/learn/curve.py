@@ -29,6 +29,7 @@ def learning_curve(
     base: Examples | None = None,
     sizes: Sequence[int] | None = None,
     draws: int = 3,
+    own_weight: float = 1.0,
     seed: int = 0,
 ) -> pd.DataFrame:
     """Mean and spread of micro-F1 on the undrawn documents per number of training documents.
@@ -49,6 +50,7 @@ def learning_curve(
         for _ in range(draws):
             drawn = set(rng.choice(documents, size=n, replace=False))
             train = own.take(np.flatnonzero(np.isin(doc_of, list(drawn))))
+            train = train.with_weight(own_weight) if base is not None else train
             held = own.take(np.flatnonzero(~np.isin(doc_of, list(drawn))))
             data = concat([base, train]) if base is not None else train
             model = CodingModel(code_ids, descriptions).fit(data)

@@ -23,7 +23,7 @@ from ksmcode.learn.train import (
     too_few,
 )
 
-OWN_WEIGHT = 3.0  # a study's own hand-coded unit counts as much as three base units
+OWN_WEIGHT = 1.0  # how much one of the study's own units counts against one base unit
 
 Progress = Callable[[str], None]
 
@@ -123,15 +123,69 @@ def learn(
         coder = learn(["my_coding.xlsx"], "transcripts", "codebooks/ksm.yaml")
         save_model(coder, "model.ksm")
     """
-    from ksmcode.analysis.frame import coding_frames
     from ksmcode.codebook.load import load_codebook
-    from ksmcode.io import load_corpus
-    from ksmcode.matching.engine import code_corpus
 
     say = on_progress or (lambda message: None)
     codebook = load_codebook(codebook_path)
     sha = codebook.sha256
     say("reading and coding the transcripts with the rules")
+    own, coders = study_examples(
+        codings,
+        transcripts,
+        codebook,
+        unit=unit,
+        language=language,
+        interviewer=interviewer,
+        exclude=exclude,
+    )
+    own = own.with_weight(own_weight)
+    parts = [own]
+    if base is not None:
+        if base.info.get("codebook", {}).get("sha256") != sha:
+            raise ModelError(
+                "the base model was trained with another codebook; use --no-base, or a base "
+                f"model trained with {codebook_path}"
+            )
+        parts.insert(0, base_examples(base.examples, own))
+    examples = concat(parts)
+    mine = np.zeros(len(examples), dtype=bool)
+    mine[len(examples) - len(own) :] = True
+    say(f"training on {len(examples)} units from {len(set(examples.documents))} documents")
+    info = {
+        "codebook": {"name": codebook.name, "version": codebook.version, "sha256": sha},
+        "unit": unit,
+        "codings": [str(p) for p in codings],
+        "coders": coders,
+        "base": base.info.get("training", {}).get("units") if base is not None else None,
+        "own_weight": own_weight,
+    }
+    return train_coder(examples, codebook, embeddings=embeddings, info=info, own=mine)
+
+
+def base_examples(base: Examples, own: Examples) -> Examples:
+    """A base model's training units that are not units of the study itself (a study that
+    was part of the base's training must not be counted twice, or scored on itself)."""
+    texts = set(own.texts)
+    kept = base.take([i for i, text in enumerate(base.texts) if text not in texts])
+    return replace(kept, documents=tuple(f"base:{d}" for d in kept.documents))
+
+
+def study_examples(
+    codings: Sequence[str | Path],
+    transcripts: str | Path,
+    codebook,
+    *,
+    unit: str = "turn",
+    language: str = "id",
+    interviewer: Sequence[str] | None = None,
+    exclude: Sequence[str] = (),
+) -> tuple[Examples, list[str]]:
+    """The hand-coded units of a study as examples (read, coded with the rules, labelled by
+    the codings), and the names of the coders."""
+    from ksmcode.analysis.frame import coding_frames
+    from ksmcode.io import load_corpus
+    from ksmcode.matching.engine import code_corpus
+
     corpus = load_corpus(
         transcripts, default_language=language, interviewer=interviewer, exclude=exclude
     )
@@ -143,31 +197,7 @@ def learn(
             "the codings cover no unit of these transcripts; check that their document "
             f"column names files in {transcripts}"
         )
-    own = own.with_weight(own_weight)
-    parts = [own]
-    if base is not None:
-        if base.info.get("codebook", {}).get("sha256") != sha:
-            raise ModelError(
-                "the base model was trained with another codebook; use --no-base, or a base "
-                f"model trained with {codebook_path}"
-            )
-        base_examples = replace(
-            base.examples, documents=tuple(f"base:{d}" for d in base.examples.documents)
-        )
-        parts.insert(0, base_examples)
-    examples = concat(parts)
-    mine = np.zeros(len(examples), dtype=bool)
-    mine[len(examples) - len(own) :] = True
-    say(f"training on {len(examples)} units from {len(set(examples.documents))} documents")
-    info = {
-        "codebook": {"name": codebook.name, "version": codebook.version, "sha256": sha},
-        "unit": unit,
-        "codings": [str(p) for p in codings],
-        "coders": list(tables),
-        "base": base.info.get("training", {}).get("units") if base is not None else None,
-        "own_weight": own_weight,
-    }
-    return train_coder(examples, codebook, embeddings=embeddings, info=info, own=mine)
+    return own, list(tables)
 
 
 def _label_tables(paths: Sequence[str | Path], coding) -> dict[str, pd.DataFrame]:

@@ -8,7 +8,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from ksmcode.learn.fit import OWN_WEIGHT, learn
+from ksmcode.learn.fit import (
+    OWN_WEIGHT,
+    base_examples,
+    code_descriptions,
+    learn,
+    study_examples,
+)
 from ksmcode.learn.store import load_model, save_model
 from ksmcode.workflow import CodeRequest
 
@@ -23,6 +29,56 @@ class LearnSummary:
     documents: int
     rule_only: tuple[str, ...]
     base: str | None
+
+
+def _base_coder(request: CodeRequest, base: Path | None, use_base: bool):
+    """The base model: ``base``, else the project's ``model:`` when it was trained with the
+    request's codebook (a base trained with another codebook is an error only when named)."""
+    from ksmcode.codebook.load import load_codebook
+
+    base_path = (base or request.model) if use_base else None
+    coder = load_model(base_path) if base_path is not None else None
+    if coder is None or base is not None:
+        return coder, base_path
+    trained_with = coder.info.get("codebook", {}).get("sha256")
+    if trained_with != load_codebook(request.codebook).sha256:
+        return None, None
+    return coder, base_path
+
+
+def study_learning_curve(
+    request: CodeRequest,
+    codings: Sequence[str | Path],
+    *,
+    base: Path | None = None,
+    use_base: bool = True,
+    draws: int = 3,
+    own_weight: float = OWN_WEIGHT,
+) -> pd.DataFrame:
+    """``learning_curve`` on the request's transcripts and the human codings, on top of the
+    base model (as ``learn`` would train)."""
+    from ksmcode.codebook.load import load_codebook
+    from ksmcode.learn.curve import learning_curve
+
+    codebook = load_codebook(request.codebook)
+    own, _ = study_examples(
+        codings,
+        request.transcripts,
+        codebook,
+        unit=request.unit,
+        language=request.language,
+        interviewer=request.interviewer or None,
+        exclude=request.exclude,
+    )
+    coder, _ = _base_coder(request, base, use_base)
+    return learning_curve(
+        own,
+        codebook.code_ids,
+        code_descriptions(codebook),
+        base=base_examples(coder.examples, own) if coder is not None else None,
+        draws=draws,
+        own_weight=own_weight,
+    )
 
 
 def learn_study(
@@ -40,14 +96,7 @@ def learn_study(
     The base model is ``base``, else the project's ``model:`` when it was trained with the same
     codebook (a base trained with another codebook is only an error when named explicitly).
     """
-    from ksmcode.codebook.load import load_codebook
-
-    base_path = (base or request.model) if use_base else None
-    base_coder = load_model(base_path) if base_path is not None else None
-    if base is None and base_coder is not None:
-        sha = load_codebook(request.codebook).sha256
-        if base_coder.info.get("codebook", {}).get("sha256") != sha:
-            base_coder, base_path = None, None
+    base_coder, base_path = _base_coder(request, base, use_base)
     coder = learn(
         codings,
         request.transcripts,
