@@ -240,3 +240,16 @@ def test_explain_shows_the_models_decisions(repo, trained, tmp_path):
     result = explain(coding, unit)
     assert {"confidence", "source"} <= set(result.codes.columns)
     assert result.decisions is not None and result.decisions["coded"].sum() == len(result.codes)
+
+
+def test_model_from_another_version_is_refused(tmp_path, trained):
+    from ksmcode.learn.store import load_model
+
+    old = tmp_path / "old.ksm"
+    with zipfile.ZipFile(trained) as source, zipfile.ZipFile(old, "w") as target:
+        meta = json.loads(source.read("model.json"))
+        meta["settings"]["rule_features"] = meta["settings"]["rule_features"][:-1]
+        target.writestr("model.json", json.dumps(meta))
+        target.writestr("arrays.npz", source.read("arrays.npz"))
+    with pytest.raises(ModelError, match="another version of ksmcode"):
+        load_model(old)

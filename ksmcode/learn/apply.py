@@ -69,6 +69,7 @@ def apply_to_rows(coder: LearnedCoder, rows: DocumentRows, codebook: Codebook) -
         {},
         codebook.code_ids,
         {c.id: c.family for c in codebook.codes},
+        suppressed=frames["suppressed"],
     )
     decided = apply_model(coder, coding)
     assert decided.decisions is not None

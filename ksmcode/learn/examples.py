@@ -31,6 +31,7 @@ RULE_FEATURES = (
     "sibling_fired",
     "log_tokens",
     "english",
+    "log_suppressed",
 )
 RULE_KINDS = ("keyword", "pattern", "near")
 
@@ -96,12 +97,30 @@ def concat(parts: Sequence[Examples]) -> Examples:
 
 
 def rule_features(
-    units: pd.DataFrame, evidence: pd.DataFrame, code_ids: Sequence[str], families: dict[str, str]
+    units: pd.DataFrame,
+    evidence: pd.DataFrame,
+    code_ids: Sequence[str],
+    families: dict[str, str],
+    suppressed: pd.DataFrame | None = None,
 ) -> np.ndarray:
-    """The (units, codes, features) tensor of rule evidence; see RULE_FEATURES."""
+    """The (units, codes, features) tensor of rule evidence; see RULE_FEATURES.
+    ``suppressed``: the evidence exclude / yield_to / min_terms set aside (a rule came near)."""
     n_units, n_codes = len(units), len(code_ids)
     row = {s: i for i, s in enumerate(units["segment_id"].astype(str))}
     col = {c: k for k, c in enumerate(code_ids)}
+    near_miss = np.zeros((n_units, n_codes))
+    if suppressed is not None and len(suppressed):
+        kept = suppressed[
+            suppressed["segment_id"].astype(str).isin(row) & suppressed["code"].isin(col)
+        ]
+        np.add.at(
+            near_miss,
+            (
+                kept["segment_id"].astype(str).map(row).to_numpy(dtype=int),
+                kept["code"].map(col).to_numpy(dtype=int),
+            ),
+            1,
+        )
     count = np.zeros((n_units, n_codes))
     negated = np.zeros((n_units, n_codes))
     kinds = np.zeros((n_units, n_codes, len(RULE_KINDS)))
@@ -143,6 +162,7 @@ def rule_features(
             sibling,
             per_unit(np.log1p(tokens)),
             per_unit(english),
+            np.log1p(near_miss),
         ],
         axis=-1,
     )
@@ -154,7 +174,7 @@ def examples_from_coding(coding: Coding, labels: pd.DataFrame | None = None) -> 
     labelled units are kept, with their labels."""
     units = coding.units.reset_index(drop=True)
     codes = list(coding.code_ids)
-    rules = rule_features(units, coding.evidence, codes, coding.families)
+    rules = rule_features(units, coding.evidence, codes, coding.families, coding.suppressed)
     n = len(units)
     y = np.full((n, len(codes)), np.nan)
     neg = np.full((n, len(codes)), np.nan)

@@ -19,7 +19,7 @@ from ksmcode.errors import ModelError
 from ksmcode.export.atomic import write_bytes
 from ksmcode.learn.coder import LearnedCoder
 from ksmcode.learn.embed import load_embedder
-from ksmcode.learn.examples import Examples
+from ksmcode.learn.examples import RULE_FEATURES, Examples
 from ksmcode.learn.model import CodingModel
 from ksmcode.learn.text import TextVectors
 
@@ -59,6 +59,7 @@ def save_model(coder: LearnedCoder, path: str | Path) -> Path:
             "text_C": model.text_C,
             "seed": model.seed,
             "meta_intercept": model.meta_intercept_,
+            "rule_features": list(RULE_FEATURES),
         },
         "vocabulary": vocab,
         "examples": {
@@ -82,6 +83,11 @@ def load_model(path: str | Path) -> LearnedCoder:
     path = Path(path)
     meta, arrays = _read(path)
     settings = meta["settings"]
+    if settings.get("rule_features") != list(RULE_FEATURES):
+        raise ModelError(
+            f"{path}: this model was trained by another version of ksmcode (other features); "
+            "retrain it with 'ksmcode learn'"
+        )
     model = CodingModel(
         settings["code_ids"],
         settings["descriptions"],
