@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import sys
 from collections.abc import Callable, Iterable
 from functools import cache, lru_cache
 from importlib import resources
@@ -85,7 +86,7 @@ def colloquial_map() -> dict[str, str]:
     return table
 
 
-@lru_cache(maxsize=2**18)
+@lru_cache(maxsize=2**16)
 def standard_spelling(lower: str) -> str:
     """The standard spelling of a lower-cased Indonesian word (nggak -> tidak, duitnya ->
     uangnya); words that are not colloquial come back unchanged."""
@@ -166,8 +167,8 @@ class Normalizer:
     def __call__(self, token: str) -> str:
         lower = token.lower()
         cached = self._cache.get(lower)
-        if cached is None:
-            cached = self._cache[lower] = self._normalise(lower)
+        if cached is None:  # interned: a corpus's many words are kept once, not per cache
+            cached = self._cache[sys.intern(lower)] = sys.intern(self._normalise(lower))
         return cached
 
     def _normalise(self, lower: str) -> str:

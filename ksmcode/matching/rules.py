@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from typing import Any
 
@@ -129,7 +130,7 @@ class CompiledRules:
             if word is None:
                 text = strings[orth]
                 norm = strings.add(self.normalise(text))
-                word = words[orth] = (norm, text.lower())
+                word = words[orth] = (norm, sys.intern(text.lower()))
             norms.append(word[0])
             lowers.append(word[1])
         if norms:
