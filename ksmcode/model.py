@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 KNOWN_FIELDS = ("id", "informant", "role", "method", "language", "interviewer", "date")
+MAX_TURN_CHARS = 5_000_000  # longer turns are refused when read (spaCy's own limit is 1,000,000)
 
 
 @dataclass(frozen=True)

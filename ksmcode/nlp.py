@@ -20,6 +20,9 @@ import spacy
 from spacy.language import Language
 
 from ksmcode.errors import ConfigError
+from ksmcode.model import MAX_TURN_CHARS
+
+NO_LENGTH_LIMIT = 2**62  # spaCy's max_length guards parser memory; blank pipelines have none
 
 LANGUAGES = ("id", "en")
 CLITICS = ("nya", "lah", "kah", "pun", "ku", "mu")
@@ -208,12 +211,14 @@ def blank_pipeline(language: str) -> Language:
     """A tokeniser-only spaCy pipeline for ``language`` ("id" or "en"); nothing is downloaded."""
     nlp = spacy.blank(check_language(language))
     nlp.tokenizer.max_cache_size = TOKENIZER_CACHE  # type: ignore[union-attr]
+    nlp.max_length = NO_LENGTH_LIMIT  # a document is tokenised at once; no parser memory
     return nlp
 
 
 @cache
 def _sentence_pipeline(language: str) -> Language:
     nlp = spacy.blank(check_language(language))
+    nlp.max_length = MAX_TURN_CHARS  # one turn at a time (a turn's length is capped)
     nlp.add_pipe("sentencizer")
     return nlp
 

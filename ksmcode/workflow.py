@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ksmcode.config import UNITS, load_project
+from ksmcode.config import PROJECT_FILE, UNITS, load_project
 from ksmcode.errors import ConfigError
 
 ProgressCallback = Callable[[int, int, str], None]
@@ -56,6 +56,16 @@ class CodeRequest:
         from ksmcode.pseudonymise import MAP_FILE
 
         config = load_project(project_dir)
+        if (
+            transcripts is None
+            and not config.transcripts.exists()
+            and not (project_dir / PROJECT_FILE).is_file()
+        ):
+            raise ConfigError(
+                f"no {PROJECT_FILE} in {project_dir.resolve()} (and no {config.transcripts}/): "
+                "run this in a project folder, create one with 'ksmcode init', or give the "
+                "transcript folder and --codebook FILE"
+            )
         unit = unit or config.unit
         if unit not in UNITS:
             raise ConfigError(f"unknown unit '{unit}'; choose one of: {', '.join(UNITS)}")

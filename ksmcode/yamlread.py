@@ -56,16 +56,62 @@ def _construct_sequence(loader: StrictLoader, node: yaml.SequenceNode) -> LineLi
     return result
 
 
+def _construct_timestamp(loader: StrictLoader, node: yaml.ScalarNode) -> Any:
+    try:
+        return loader.construct_yaml_timestamp(node)
+    except ValueError:  # 2022-13-45 looks like a date to YAML, but is none
+        raise yaml.constructor.ConstructorError(
+            None,
+            None,
+            f"'{node.value}' is not a valid date (year-month-day); correct it, or quote it to "
+            "keep it as text",
+            node.start_mark,
+        ) from None
+
+
 StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+StrictLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+
+MAX_NODES = 100_000  # values a document may expand to through aliases (a "billion laughs")
+
+
+def _expanded_size(node: yaml.Node, sizes: dict[int, int]) -> int:
+    """How many values ``node`` stands for once every alias is expanded (memoised)."""
+    if id(node) not in sizes:
+        sizes[id(node)] = 1  # a recursive alias counts once
+        children: list[yaml.Node] = []
+        if isinstance(node, yaml.SequenceNode):
+            children = node.value
+        elif isinstance(node, yaml.MappingNode):
+            children = [n for pair in node.value for n in pair]
+        sizes[id(node)] = 1 + sum(_expanded_size(c, sizes) for c in children)
+        if sizes[id(node)] > MAX_NODES:
+            raise yaml.constructor.ConstructorError(
+                None,
+                None,
+                f"expands to more than {MAX_NODES:,} values through aliases (*name); "
+                "refusing it (write the values out instead of repeating aliases)",
+                node.start_mark,
+            )
+    return sizes[id(node)]
 
 
 def load_yaml(text: str) -> Any:
-    """Parse YAML into LineDict / LineList nodes, refusing duplicate keys.
+    """Parse YAML into LineDict / LineList nodes, refusing duplicate keys, impossible dates
+    and documents that aliases expand beyond MAX_NODES values.
 
     Raises ``yaml.YAMLError`` (marks are 0-based; callers add 1 for messages).
     """
-    return yaml.load(text, Loader=StrictLoader)
+    loader = StrictLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        _expanded_size(node, {})
+        return loader.construct_document(node)
+    finally:
+        loader.dispose()
 
 
 def yaml_problem(exc: yaml.YAMLError) -> tuple[str, int | None]:

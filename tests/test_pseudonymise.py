@@ -206,7 +206,7 @@ def pseudonymised_study(tmp_path_factory, repo: Path) -> Path:
             ["matrix", "--by", "speaker", "--output", "out/speakers.xlsx"],
             ["triangulate", "--by", "informant", "--exemplars", "out/exemplars.csv"],
             ["report", "--by", "informant"],
-            ["export", "qdpx", "--output", "out/study.qdpx", "--force"],
+            ["export", "qdpx", "--output", "out/study.qdpx"],
             ["codebook", "export", "codebooks/ksm.yaml", "--output", "out/ksm.qdc"],
         ]
         for args in commands:

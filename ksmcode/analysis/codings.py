@@ -64,6 +64,11 @@ def read_coding(
         raise ImportFormatError(f"{path}: missing column(s) {need}; the columns found are {found}")
     if ("start" in header) != ("end" in header):
         raise ImportFormatError(f"{path}: columns start and end must come together")
+    if raw.empty:
+        raise ImportFormatError(
+            f"{path}: has a header but no codings; add one row per coded unit and code "
+            "(an empty code for a unit read and given no code)"
+        )
 
     problems: list[Problem] = []
     rows = []
@@ -284,13 +289,15 @@ def collect_codings(
     codes: Sequence[str],
     segments: pd.DataFrame | None = None,
     auto_name: str = "auto",
+    warnings: list[str] | None = None,
 ) -> dict[str, pd.DataFrame]:
     """Read, split by coder and align every coding table (.csv, .xlsx, or a REFI-QDA .qdpx
     project from NVivo, ATLAS.ti, MAXQDA, QualCoder…); add the automatic coding as
-    ``auto_name`` when ``segments`` is given. Coder names must be unique across files."""
+    ``auto_name`` when ``segments`` is given. Coder names must be unique across files.
+    What a .qdpx reader skipped or repaired is appended to ``warnings`` when a list is given."""
     codings: dict[str, pd.DataFrame] = {}
     for path in paths:
-        table = _read_any(path, codes=codes, units=units)
+        table = _read_any(path, codes=codes, units=units, warnings=warnings)
         for coder, part in split_coders(table).items():
             if coder in codings or (segments is not None and coder == auto_name):
                 raise AnalysisError(
@@ -302,13 +309,18 @@ def collect_codings(
     return codings
 
 
-def _read_any(path: str | Path, *, codes: Sequence[str], units: pd.DataFrame) -> pd.DataFrame:
+def _read_any(
+    path: str | Path, *, codes: Sequence[str], units: pd.DataFrame, warnings: list[str] | None
+) -> pd.DataFrame:
     """A coding table from a .csv/.xlsx file or from the selections of a .qdpx project."""
     if Path(path).suffix.lower() != ".qdpx":
         return read_coding(path, codes=codes, units=units)
     from ksmcode.refiqda import qdpx_to_coding, read_qdpx
 
-    spans = qdpx_to_coding(read_qdpx(path), units)
+    project = read_qdpx(path)
+    if warnings is not None:
+        warnings.extend(f"{path}: {message}" for message in project.warnings)
+    spans = qdpx_to_coding(project, units)
     table = pd.DataFrame(
         {
             "document": spans["document"].astype(str),

@@ -275,7 +275,20 @@ def load_coding(out_dir: str | Path | None = None) -> Coding:
         path = out / f"{name}.{fmt}"
         if not path.is_file():
             raise AnalysisError(f"{path}: missing; run 'ksmcode code --out {out}' again")
-        frames[name] = _typed(read_table(path, as_text=True, integers=integers), code_ids)
+        table = read_table(path, as_text=True, integers=integers)
+        missing = [c for c in _required(name, code_ids) if c not in table.columns]
+        if missing:
+            raise AnalysisError(
+                f"{path}: column(s) {', '.join(repr(c) for c in missing)} missing; it was "
+                f"changed after 'ksmcode code' wrote it. Run 'ksmcode code --out {out}' again"
+            )
+        try:
+            frames[name] = _typed(table, code_ids)
+        except ValueError as exc:
+            raise AnalysisError(
+                f"{path}: {exc}; it was changed after 'ksmcode code' wrote it. Run "
+                f"'ksmcode code --out {out}' again"
+            ) from None
     if "rule_id" not in frames["evidence"]:  # a run folder from before rule ids
         frames["evidence"].insert(4, "rule_id", "")
     optional = {}
@@ -294,6 +307,14 @@ def load_coding(out_dir: str | Path | None = None) -> Coding:
         optional.get("suppressed"),
         optional.get("decisions"),
     )
+
+
+def _required(name: str, code_ids: tuple[str, ...]) -> list[str]:
+    """The columns the analyses rely on, per table of an output folder."""
+    keys = ["document", "segment_id"]
+    if name == "units":
+        return [*keys, *code_ids]
+    return [*keys, "code"] if name == "evidence" else [*keys, "code", "negated"]
 
 
 def _typed(frame: pd.DataFrame, code_ids: tuple[str, ...]) -> pd.DataFrame:

@@ -101,7 +101,3 @@ SplitFile = Annotated[
         show_default=False,
     ),
 ]
-Force = Annotated[
-    bool,
-    typer.Option("--force", help="Overwrite an existing output file.", rich_help_panel=OUTPUT),
-]

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import typer
 from rich.console import Console
+from rich.text import Text
 
 from ksmcode.errors import ExportError, KsmcodeError
 from ksmcode.wording import plural as plural  # re-exported for the commands
@@ -20,8 +21,9 @@ from ksmcode.wording import plural as plural  # re-exported for the commands
 if TYPE_CHECKING:
     from rich.progress import Progress, TaskID
 
-err = Console(stderr=True, highlight=False)
-out = Console(highlight=False)
+# No markup: paths, roles and transcript text may hold "[/]" or "[bold]"; styled parts are Text.
+err = Console(stderr=True, highlight=False, markup=False)
+out = Console(highlight=False, markup=False)
 F = TypeVar("F", bound=Callable[..., Any])
 state = {"verbose": False}
 
@@ -36,7 +38,7 @@ def handle_errors(func: F) -> F:
         except KsmcodeError as exc:
             if state["verbose"]:
                 err.print_exception(show_locals=False)
-            err.print(f"[bold red]Error:[/] {exc}", markup=True, highlight=False, soft_wrap=True)
+            err.print(styled("Error:", "bold red", f" {exc}"), soft_wrap=True)
             raise typer.Exit(1) from None
         except KeyboardInterrupt:
             err.print("Interrupted; outputs already written are intact.")
@@ -64,7 +66,7 @@ class DocumentProgress:
                 TextColumn(self.label),
                 BarColumn(),
                 MofNCompleteColumn(),
-                TextColumn("{task.description}"),
+                TextColumn("{task.description}", markup=False),
                 console=err,
                 transient=True,
             )
@@ -78,23 +80,31 @@ class DocumentProgress:
             self._bar[0].stop()
 
 
-def refuse_overwrite(path: Path, force: bool) -> None:
-    """Raise :class:`ExportError` if ``path`` exists and ``--force`` was not given."""
-    if path.exists() and not force:
-        raise ExportError(f"{path} exists; add --force to overwrite")
+def refuse_input(output: Path, source: Path) -> None:
+    """Raise :class:`ExportError` if ``output`` is the command's input file. Every other
+    existing ``--output`` file is replaced (atomically: a failed write leaves it as it was)."""
+    if output.exists() and source.exists() and output.resolve() == source.resolve():
+        raise ExportError(f"{output}: would overwrite its input; give another --output")
 
 
 def warn(message: str) -> None:
-    err.print(f"[yellow]Warning:[/] {message}", soft_wrap=True, markup=True)
+    err.print(styled("Warning:", "yellow", f" {message}"), soft_wrap=True)
+
+
+def styled(prefix: str, style: str, message: str) -> Text:
+    """``prefix`` in ``style`` followed by ``message`` as plain text (never parsed as markup)."""
+    return Text.assemble((prefix, style), message)
 
 
 def show_frame(frame, *, title: str | None = None, max_rows: int = 60, excel: bool = False) -> None:
     """Show a DataFrame: a table at a terminal (never breaking an id), CSV when stdout is piped
     (with a byte-order mark for Excel when ``excel``)."""
     if not sys.stdout.isatty():
+        from ksmcode.export.tables import csv_safe
+
         if excel:
             sys.stdout.write("\ufeff")
-        frame.to_csv(sys.stdout, index=not _plain_index(frame), lineterminator="\n")
+        csv_safe(frame).to_csv(sys.stdout, index=not _plain_index(frame), lineterminator="\n")
         return
     from ksmcode.cli._tables import render
 

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from ksmcode.cli._options import INPUT, OUTPUT, ExcelCsv, GroupBy, OutDir, OutputFile
-from ksmcode.cli._output import err, handle_errors, show_frame, show_tables
+from ksmcode.cli._output import err, handle_errors, show_frame, show_tables, warn
 from ksmcode.cli.app import app
 
 agree_app = typer.Typer(
@@ -117,9 +117,18 @@ def coders(
     from ksmcode.export.tables import write_table
 
     run = load_coding(out)
-    codings = collect_codings(
-        coding, run.units, codes=run.code_ids, segments=run.segments if auto else None
-    )
+    notes: list[str] = []
+    try:
+        codings = collect_codings(
+            coding,
+            run.units,
+            codes=run.code_ids,
+            segments=run.segments if auto else None,
+            warnings=notes,
+        )
+    finally:  # what was skipped explains a later error too
+        for message in notes:
+            warn(message)
     result = coder_agreement(codings, codes=run.code_ids, reference=reference)
     table = result.summary()
     against = f"; precision, recall and F1 against {reference}" if reference else ""

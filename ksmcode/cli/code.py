@@ -151,4 +151,4 @@ def code(
                   markup=False)  # fmt: skip
     if request.pseudonymise:
         written += ", documents.jsonl; pseudonymised, name map in " + str(request.name_map)
-    err.print(f"Wrote {request.out}/ ({written}).", markup=False)
+    err.print(f"Wrote {request.out}/ ({written}).")

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from ksmcode.cli._options import INPUT, OUTPUT, OutDir, OutputFile
-from ksmcode.cli._output import err, handle_errors, out, plural, show_frame, warn
+from ksmcode.cli._output import err, handle_errors, out, plural, show_frame, styled, warn
 from ksmcode.cli.app import codebook_app
 
 CodebookPath = Annotated[Path, typer.Argument(help="The YAML codebook, e.g. codebooks/ksm.yaml.")]
@@ -39,7 +39,7 @@ def check(path: CodebookPath) -> None:
     codebook = result.codebook
     rules = sum(c.rule_count for c in codebook.codes)
     err.print(
-        f"[green]OK[/] {path}: {plural(len(codebook.codes), 'code')} in "
+        styled("OK", "green", f" {path}: ") + f"{plural(len(codebook.codes), 'code')} in "
         f"{len(codebook.families)} famil{'y' if len(codebook.families) == 1 else 'ies'}, "
         f"{plural(rules, 'rule')}, {plural(len(codebook.warnings), 'warning')}."
     )

@@ -41,9 +41,8 @@ def pseudonymise(
         show_frame(review.suggestions, title="Not covered by the name map")
         err.print(
             f"{plural(len(review.suggestions), 'name-like word')} to check; add real names to "
-            "the names file (--names, or 'names:' in ksmcode.yaml).",
-            markup=False,
+            "the names file (--names, or 'names:' in ksmcode.yaml)."
         )
     else:
         show_frame(review.map, title="Name map")
-        err.print(f"Wrote {request.name_map}: {plural(len(review.map), 'row')}.", markup=False)
+        err.print(f"Wrote {request.name_map}: {plural(len(review.map), 'row')}.")

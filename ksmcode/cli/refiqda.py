@@ -9,8 +9,8 @@ from typing import Annotated
 
 import typer
 
-from ksmcode.cli._options import OUTPUT, Force, OutDir
-from ksmcode.cli._output import err, handle_errors, refuse_overwrite, warn
+from ksmcode.cli._options import OUTPUT, OutDir
+from ksmcode.cli._output import err, handle_errors, refuse_input, styled, warn
 
 
 class Offsets(str, Enum):
@@ -45,7 +45,6 @@ def export_qdpx_cmd(
         ),
     ] = None,
     offsets: OffsetsOpt = Offsets.codepoint,
-    force: Force = False,
 ) -> None:
     """Export the coding of 'ksmcode code' as a REFI-QDA project for NVivo, ATLAS.ti, MAXQDA...
 
@@ -58,9 +57,8 @@ def export_qdpx_cmd(
 
     coding_dir = out or load_project().out
     target = output or coding_dir / "coding.qdpx"
-    refuse_overwrite(target, force)
     written = export_run_qdpx(coding_dir, target, offsets=offsets.value)
-    err.print(f"[green]Wrote[/] {written} (offsets: {offsets.value})")
+    err.print(styled("Wrote", "green", f" {written} (offsets: {offsets.value})"))
 
 
 def codebook_export_cmd(
@@ -82,7 +80,6 @@ def codebook_export_cmd(
             "--negated-codes", help="Add a '\\[negated]' sibling to every code for human coders."
         ),
     ] = False,
-    force: Force = False,
 ) -> None:
     """Export a codebook as a REFI-QDA codebook (.qdc) for QDA software.
 
@@ -92,9 +89,9 @@ def codebook_export_cmd(
     from ksmcode.refiqda import export_qdc
 
     target = output or path.with_suffix(f".{fmt.value}")
-    refuse_overwrite(target, force)
+    refuse_input(target, path)
     written = export_qdc(load_codebook(path), target, negated_codes=negated_codes)
-    err.print(f"[green]Wrote[/] {written}")
+    err.print(styled("Wrote", "green", f" {written}"))
 
 
 def codebook_import_cmd(
@@ -108,7 +105,6 @@ def codebook_import_cmd(
             show_default=False,
         ),
     ] = None,
-    force: Force = False,
 ) -> None:
     """Turn a REFI-QDA codebook into a ksmcode YAML skeleton (keywords left to fill in).
 
@@ -118,13 +114,17 @@ def codebook_import_cmd(
 
     if language not in (None, "id", "en"):
         raise typer.BadParameter("use id or en", param_hint="--language")
-    refuse_overwrite(output, force)
+    refuse_input(output, path)
     skeleton = codebook_from_qdc(path, language=language)
     written = write_codebook_skeleton(skeleton, output)
     warn(f"{len(skeleton['codes'])} codes have no keywords yet; fill them in {written}")
     err.print(
-        f"[green]Wrote[/] {written}: {len(skeleton['codes'])} codes in "
-        f"{len(skeleton['families'])} families, labels in '{skeleton['codebook']['languages'][0]}'"
+        styled(
+            "Wrote",
+            "green",
+            f" {written}: {len(skeleton['codes'])} codes in {len(skeleton['families'])} "
+            f"families, labels in '{skeleton['codebook']['languages'][0]}'",
+        )
     )
 
 

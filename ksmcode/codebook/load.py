@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import difflib
 import hashlib
+import re
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import replace
@@ -442,6 +443,8 @@ def _pattern_problems(tokens: list[dict[str, Any]], language: Language | None) -
                     bad = [op for op in value if op not in PATTERN_VALUE_OPS]
                     if bad:
                         problems.append(f"token {k + 1}: unknown operator {bad[0]!r} in {attr}")
+                    elif "REGEX" in value and (error := _regex_problem(value["REGEX"])):
+                        problems.append(f"token {k + 1}: invalid REGEX {value['REGEX']!r}: {error}")
             elif name in NEEDS_TRAINED:
                 where = "an Indonesian" if language in (None, "id") else "this"
                 problems.append(
@@ -451,3 +454,12 @@ def _pattern_problems(tokens: list[dict[str, Any]], language: Language | None) -
             else:
                 problems.append(f"token {k + 1}: unknown token attribute {attr!r}")
     return problems
+
+
+def _regex_problem(pattern: Any) -> str | None:
+    """Why a token pattern's REGEX does not compile, or None."""
+    try:
+        re.compile(str(pattern))
+    except re.error as exc:
+        return str(exc)
+    return None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import glob
 import hashlib
 import os
 import tempfile
@@ -24,12 +25,27 @@ def _cannot_write(target: Path, exc: OSError) -> ExportError:
 
 
 @contextlib.contextmanager
+def writing_into(folder: Path) -> Iterator[None]:
+    """Turn an OSError of the block (a full disk, a lost drive) into an ExportError that
+    names ``folder`` and the cause; callers make sure the earlier outputs stay as they were."""
+    try:
+        yield
+    except OSError as exc:
+        raise ExportError(
+            f"{folder}: cannot write the outputs ({exc.strerror or exc}); the earlier files "
+            "are left as they were. Free some space or choose another folder"
+        ) from None
+
+
+@contextlib.contextmanager
 def atomic_paths(targets: Sequence[str | Path]) -> Iterator[list[Path]]:
     """Yield temporary paths beside ``targets``; when the block succeeds they replace the
     targets, one after the other, only after every file has been written.
 
-    If the block raises, the temporary files are removed and every target is left as it was.
-    New files get the usual permissions (0666 less the umask), not mkstemp's 0600.
+    If the block raises, the temporary files are removed and every target is left as it was;
+    an OSError in the block (a full disk) becomes an ExportError naming the folder and cause.
+    Temporary files of the targets left by a killed earlier run are removed first. New files
+    get the usual permissions (0666 less the umask), not mkstemp's 0600.
 
     Example::
 
@@ -45,6 +61,8 @@ def atomic_paths(targets: Sequence[str | Path]) -> Iterator[list[Path]]:
                 raise ExportError(f"{target}: is a folder; give a file name to write")
             try:
                 target.parent.mkdir(parents=True, exist_ok=True)
+                for stale in target.parent.glob(f".{glob.escape(target.name)}.*.tmp"):
+                    stale.unlink(missing_ok=True)
                 fd, name = tempfile.mkstemp(
                     prefix=f".{target.name}.", suffix=".tmp", dir=target.parent
                 )
@@ -53,7 +71,8 @@ def atomic_paths(targets: Sequence[str | Path]) -> Iterator[list[Path]]:
             except OSError as exc:
                 raise _cannot_write(target, exc) from None
             temps.append(Path(name))
-        yield list(temps)
+        with writing_into(paths[0].parent if paths else Path(".")):
+            yield list(temps)
         for tmp, target in zip(temps, paths, strict=True):
             try:
                 os.replace(tmp, target)

@@ -24,7 +24,7 @@ from ksmcode.analysis.frame import (
 )
 from ksmcode.codebook.model import Codebook
 from ksmcode.errors import ExportError
-from ksmcode.export.atomic import ensure_writable, file_sha256
+from ksmcode.export.atomic import ensure_writable, file_sha256, writing_into
 from ksmcode.export.tables import FORMATS, serialise
 from ksmcode.io.documents import DOCUMENTS_FILE, dump_documents
 from ksmcode.matching.engine import CodingResult
@@ -163,14 +163,15 @@ class CodingWriter:
     def add(self, rows: DocumentRows, source: dict[str, str], document: Document | None = None):
         """Spool one document's rows; ``source`` is its run.json ``inputs`` entry. With a
         ``document``, its text is kept in documents.jsonl (pseudonymised runs)."""
-        pickle.dump(rows, self._rows, protocol=pickle.HIGHEST_PROTOCOL)
+        with writing_into(self.out):
+            pickle.dump(rows, self._rows, protocol=pickle.HIGHEST_PROTOCOL)
+            if document is not None:
+                if self._documents is None:
+                    self._documents = (self.folder / DOCUMENTS_FILE).open("wb")
+                self._documents.write(dump_documents([document]))
         self.counts.add(rows)
         self.inputs.append(source)
         self._attributes.update(dict.fromkeys(rows.attributes))
-        if document is not None:
-            if self._documents is None:
-                self._documents = (self.folder / DOCUMENTS_FILE).open("wb")
-            self._documents.write(dump_documents([document]))
 
     def finish(
         self,
@@ -181,6 +182,16 @@ class CodingWriter:
     ) -> RunSummary:
         """Write the tables and run.json, move them into ``out_dir``; return the summary.
         ``cache`` says how many documents came from the cache (recorded in run.json)."""
+        with writing_into(self.out):
+            return self._finish(transcripts, options, warnings, cache)
+
+    def _finish(
+        self,
+        transcripts: Path,
+        options: dict[str, Any],
+        warnings: tuple[str, ...],
+        cache: dict[str, int] | None,
+    ) -> RunSummary:
         self._rows.close()
         attributes = attribute_names([self._attributes])
         names = ["segments", "units", "evidence", "suppressed"] + ["decisions"] * self.model

@@ -2,16 +2,28 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from ksmcode.analysis.report import StudyReport
 from ksmcode.wording import plural
 
 
+def markdown_text(value: object) -> str:
+    """``value`` as literal Markdown text on one line: characters that could start HTML, a
+    link, emphasis, code or a table cell (``< > [ ] * _ ` | \\``) are backslash-escaped,
+    so text from transcripts and metadata can never become markup or a link."""
+    return _MARKDOWN_ACTIVE.sub(r"\\\g<0>", " ".join(str(value).split()))
+
+
+_MARKDOWN_ACTIVE = re.compile(r"[\\`*_<>\[\]|]")
+
+
 def markdown_table(frame: pd.DataFrame, *, index: bool = True) -> str:
-    """A GitHub-flavoured Markdown table (pipes in cells escaped)."""
+    """A GitHub-flavoured Markdown table; every header and cell is ``markdown_text``."""
     flat = frame.reset_index() if index else frame
-    header = [str(c) for c in flat.columns]
+    header = [markdown_text(c) for c in flat.columns]
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for row in flat.itertuples(index=False):
         cells = [_cell(v) for v in row]
@@ -22,7 +34,7 @@ def markdown_table(frame: pd.DataFrame, *, index: bool = True) -> str:
 def _cell(value: object) -> str:
     if isinstance(value, float):
         value = "" if value != value else f"{value:g}"
-    return str(value).replace("|", "\\|").replace("\n", " ")
+    return markdown_text(value)
 
 
 def _label(labels: dict[str, str]) -> str:
@@ -46,7 +58,10 @@ def render_markdown(report: StudyReport) -> str:
         label=[_label(labels.get(code, {})) for code in report.triangulation.index]
     )
     status = tri["status"].value_counts()
-    title = f"{codebook.get('name', 'codebook')} (version {codebook.get('version', '?')})"
+    title = markdown_text(
+        f"{codebook.get('name', 'codebook')} (version {codebook.get('version', '?')})"
+    )
+    by = markdown_text(report.by)
     parts = [
         f"# Coding report: {title}",
         f"Automatic coding with ksmcode {run.get('ksmcode', '')}, unit of analysis: "
@@ -54,9 +69,9 @@ def render_markdown(report: StudyReport) -> str:
         f"{_count(counts, 'units', 'unit')}, {counts.get('coded_units', '?')} coded; "
         f"codebook sha256 {str(codebook.get('sha256', ''))[:12]}. Every coding below is backed "
         "by evidence (rule, matched words, offsets) in evidence.csv.",
-        f"## Sources by {report.by}",
+        f"## Sources by {by}",
         markdown_table(report.corpus),
-        f"## Triangulation by {report.by}",
+        f"## Triangulation by {by}",
         "Status per code: " + ", ".join(f"{n} {s}" for s, n in status.items()) + ".",
         markdown_table(
             tri[
@@ -80,7 +95,7 @@ def render_markdown(report: StudyReport) -> str:
         markdown_table(report.negations[["document", "segment_id", report.by, "text"]])
         if len(report.negations)
         else "None.",
-        f"## Coded segments per code and {report.by}",
+        f"## Coded segments per code and {by}",
         markdown_table(report.matrix),
     ]
     return "\n\n".join(parts) + "\n"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -106,7 +106,7 @@ def serialise(
     mode = "a" if append else "w"
     if fmt == "csv":
         encoding = "utf-8-sig" if excel and not append else "utf-8"
-        frame.to_csv(
+        csv_safe(frame).to_csv(
             tmp, index=_keep_index(frame), lineterminator="\n", encoding=encoding, mode=mode,
             header=not append,
         )  # fmt: skip
@@ -125,6 +125,48 @@ def _missing_as_null(frame: pd.DataFrame) -> pd.DataFrame:
     for column in frame.select_dtypes(include=["object", "string"]).columns:
         frame[column] = frame[column].mask(frame[column].eq(""))
     return frame
+
+
+# A spreadsheet runs a cell starting with one of these as a formula (CSV injection, OWASP).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _retext(frame: pd.DataFrame, starts: tuple[str, ...], change: Callable[[str], str]):
+    """``frame`` with ``change`` applied to every text cell and label that starts with one of
+    ``starts`` (the frame itself when there is none)."""
+
+    def starting(values: pd.Series) -> pd.Series:
+        try:
+            return values.str.startswith(starts, na=False).astype(bool)
+        except AttributeError:  # not text after all (e.g. an object column of bools)
+            return values.map(lambda v: isinstance(v, str) and v.startswith(starts)).astype(bool)
+
+    def label(value: object) -> object:
+        if isinstance(value, tuple):
+            return tuple(label(v) for v in value)
+        return change(value) if isinstance(value, str) and value.startswith(starts) else value
+
+    result = frame
+    for i, dtype in enumerate(frame.dtypes):
+        if pd.api.types.is_object_dtype(dtype) or pd.api.types.is_string_dtype(dtype):
+            values = frame.iloc[:, i]
+            mask = starting(values)
+            if mask.any():
+                result = result.copy() if result is frame else result
+                result.isetitem(i, values.where(~mask, values[mask].map(change)))
+    for axis in ("columns", "index"):
+        labels = getattr(result, axis)
+        if not pd.api.types.is_numeric_dtype(labels.dtype) and any(label(v) != v for v in labels):
+            result = result.copy() if result is frame else result
+            setattr(result, axis, labels.map(label))
+    return result
+
+
+def csv_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with every text cell and label that starts like a formula (``=``, ``+``,
+    ``-``, ``@``, tab, CR) or with ``'`` prefixed by ``'``, so spreadsheets show it as text;
+    ``read_table`` removes the prefix again, so ksmcode reads its tables back exactly."""
+    return _retext(frame, (*FORMULA_STARTS, "'"), lambda text: "'" + text)
 
 
 def _keep_index(frame: pd.DataFrame) -> bool:
@@ -185,6 +227,19 @@ def _excel_safe(value: object) -> object:
     return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
 
 
+def _read_csv(path: Path, as_text: bool, integers: Collection[str]) -> pd.DataFrame:
+    if as_text and integers:
+        types: defaultdict[str, Any] = defaultdict(lambda: str)
+        types.update(dict.fromkeys(integers, "int64"))
+        try:
+            return pd.read_csv(path, dtype=types, keep_default_na=False)
+        except ValueError:  # a cell that is no integer: every column as text
+            pass
+    if as_text:
+        return pd.read_csv(path, dtype=str, keep_default_na=False)
+    return pd.read_csv(path, keep_default_na=False, na_values=[""])
+
+
 def read_table(
     path: str | Path, *, as_text: bool = False, integers: Collection[str] = ()
 ) -> pd.DataFrame:
@@ -200,16 +255,7 @@ def read_table(
     fmt = format_of(path)
     try:
         if fmt == "csv":
-            if as_text and integers:
-                types: defaultdict[str, Any] = defaultdict(lambda: str)
-                types.update(dict.fromkeys(integers, "int64"))
-                try:
-                    return pd.read_csv(path, dtype=types, keep_default_na=False)
-                except ValueError:  # a cell that is no integer: every column as text
-                    pass
-            if as_text:
-                return pd.read_csv(path, dtype=str, keep_default_na=False)
-            return pd.read_csv(path, keep_default_na=False, na_values=[""])
+            return _retext(_read_csv(path, as_text, integers), ("'",), lambda text: text[1:])
         if fmt == "jsonl":
             return pd.read_json(path, orient="records", lines=True, dtype=not as_text)
         if fmt == "parquet":

@@ -17,12 +17,11 @@ from ksmcode.io.metadata import (
     LANGUAGES,
     SIDECAR_NAMES,
     build_meta,
-    find_sidecar,
     normalize_file_name,
-    read_sidecar,
+    read_sidecars,
 )
 from ksmcode.io.readers import READERS
-from ksmcode.model import Corpus, Document
+from ksmcode.model import MAX_TURN_CHARS, Corpus, Document
 
 
 def read_document(
@@ -51,6 +50,12 @@ def read_document(
     result = reader(path)
     if not result.turns:
         raise TranscriptError(f"{path}: no transcript text found; add text or remove the file")
+    if long := next((t for t in result.turns if t.end - t.start > MAX_TURN_CHARS), None):
+        raise TranscriptError(
+            f"{path}: the turn on line {result.text.count(chr(10), 0, long.start) + 1} of its "
+            f"text has {long.end - long.start:,} characters, more than ksmcode codes at once "
+            f"({MAX_TURN_CHARS:,}); split it into shorter turns or paragraphs"
+        )
     meta, doc_id = build_meta(
         result.front_matter, sidecar_meta or {}, path=path, default_language=default_language
     )
@@ -111,13 +116,7 @@ def corpus_files(
             f"{path}: no transcripts found; put .txt, .md, .docx, .vtt, .srt, .csv or .xlsx "
             "files in it (hidden files, sources.csv/.xlsx and --exclude matches are skipped)"
         )
-    sidecar_path = find_sidecar(root)
-    sidecar = read_sidecar(sidecar_path) if sidecar_path else {}
-    notes.extend(
-        f"{sidecar_path}: lists '{name}', which does not exist in {root}"
-        for name in sidecar
-        if not (root / name).is_file()
-    )
+    sidecar = read_sidecars(root, files, notes)
     return [SourceFile(root / name, root, sidecar.get(name)) for name in files]
 
 

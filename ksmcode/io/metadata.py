@@ -59,6 +59,24 @@ def read_sidecar(path: Path) -> dict[str, dict[str, Any]]:
     return table
 
 
+def read_sidecars(root: Path, files: list[str], warnings: list[str]) -> dict[str, dict[str, Any]]:
+    """The sidecars of ``root`` and of every folder on the way to ``files`` (relative posix
+    paths) as {path relative to root: {column: value}}; a deeper sidecar wins per column.
+    Rows naming a file that does not exist are reported in ``warnings``."""
+    folders = {PurePosixPath(".")}
+    for name in files:
+        folders.update(PurePosixPath(name).parents)
+    table: dict[str, dict[str, Any]] = {}
+    for folder in sorted(folders, key=lambda f: (len(f.parts), f.as_posix())):
+        path = find_sidecar(root / folder)
+        for name, row in (read_sidecar(path) if path else {}).items():
+            key = normalize_file_name((folder / name).as_posix())
+            if not (root / key).is_file():
+                warnings.append(f"{path}: lists '{name}', which does not exist in {root / folder}")
+            table[key] = {**table.get(key, {}), **row}
+    return table
+
+
 def normalize_file_name(name: str) -> str:
     """A sidecar path in the form of a document id: forward slashes, no leading './'."""
     name = name.strip().replace("\\", "/")

@@ -40,12 +40,35 @@ def read_rows(path: Path) -> tuple[list[str], list[list[Any]], str]:
         text, encoding = read_text_file(path)
         first = next((line for line in text.splitlines() if line.strip()), "")
         delimiter = max(_DELIMITERS, key=first.count)
-        rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+        rows = _csv_rows(path, text, delimiter)
     rows = [row for row in rows if any(_is_filled(v) for v in row)]
     if not rows:
         raise TranscriptError(f"{path}: the table is empty; add a header row and data rows")
     header = [str(v).strip() if v is not None else "" for v in rows[0]]
+    seen: dict[str, int] = {}
+    for i, name in enumerate(header):
+        if name and (first_at := seen.setdefault(name.casefold(), i)) != i:
+            raise TranscriptError(
+                f"{path}:1: column '{header[first_at]}' appears twice (columns {first_at + 1} "
+                f"and {i + 1}); only one would be used. Delete or rename one of them"
+            )
     return header, rows[1:], encoding
+
+
+def _csv_rows(path: Path, text: str, delimiter: str) -> list[list[str]]:
+    """The rows of CSV text; an unclosed or stray quote is an error naming its line."""
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter, strict=True)
+    rows, line = [], 1
+    try:
+        for row in reader:
+            rows.append(row)
+            line = reader.line_num + 1
+    except csv.Error as exc:
+        raise TranscriptError(
+            f'{path}:{line}: cannot read this row ({exc}): a quote (") in it is not closed '
+            "or stands inside a value; close it, or remove it"
+        ) from None
+    return rows
 
 
 def _xlsx_rows(path: Path) -> list[list[Any]]:

@@ -9,6 +9,7 @@ defusedxml, which refuses entity declarations (billion laughs) and external refe
 from __future__ import annotations
 
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from xml.etree.ElementTree import Element, ParseError
@@ -50,8 +51,14 @@ class QdpxArchive:
     def read(self, name: str) -> bytes:
         """Read one entry, never trusting its declared size."""
         info = self.zipfile.getinfo(name)
-        with self.zipfile.open(info) as fh:
-            data = fh.read(min(info.file_size, MAX_ENTRY_BYTES) + 1)
+        try:
+            with self.zipfile.open(info) as fh:
+                data = fh.read(min(info.file_size, MAX_ENTRY_BYTES) + 1)
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError) as exc:
+            raise ImportFormatError(
+                f"{self.path}: entry '{name}' is corrupt ({exc}); export the project from "
+                "your QDA software again"
+            ) from None
         if len(data) > info.file_size or len(data) > MAX_ENTRY_BYTES:
             raise ImportFormatError(
                 f"{self.path}: entry '{name}' decompresses to more than its declared size "
