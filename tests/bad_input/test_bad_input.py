@@ -46,6 +46,13 @@ def project(root: Path, *, coded: bool = False) -> Path:
     return root
 
 
+def project_with(root: Path, name: str, text: str) -> Path:
+    """``project`` with one more file in its transcripts folder."""
+    project(root)
+    (root / "transcripts" / name).write_text(text)
+    return root
+
+
 def no_project_file(root: Path) -> Case:
     """`ksmcode code` in a folder without ksmcode.yaml (it used to blame codebooks/ksm.yaml)."""
     return Case(["code"], ("no ksmcode.yaml", "ksmcode init", "--codebook"))
@@ -79,14 +86,15 @@ def output_overwrite_rule(root: Path) -> Case:
 
 def csv_formula_injection(root: Path) -> Case:
     """Transcript text and attributes that Excel would run as formulas (=, +, -, @)."""
-    project(root)
-    (root / "transcripts" / "rumus.txt").write_text(
+    project_with(
+        root,
+        "rumus.txt",
         "---\nrole: '=cmd|calc'\n---\n"
         "Peneliti: =1+1\n"
         'Bu Ani: =HYPERLINK("http://x","pelatihan")\n'
         "Pak Budi: @SUM(1) pelatihan\n"
         "Bu Ani: -2+3 pelatihan\n"
-        "Pak Budi: +pelatihan\n"
+        "Pak Budi: +pelatihan\n",
     )
 
     def check(root: Path) -> None:
@@ -142,9 +150,8 @@ def output_onto_its_input(root: Path) -> Case:
 
 
 def impossible_date_in_front_matter(root: Path) -> Case:
-    project(root)
-    (root / "transcripts" / "tanggal.txt").write_text(
-        "---\ninformant: Ani\ndate: 2022-13-45\n---\nPeneliti: a\nBu Ani: b\n"
+    project_with(
+        root, "tanggal.txt", "---\ninformant: Ani\ndate: 2022-13-45\n---\nPeneliti: a\nBu Ani: b\n"
     )
     return Case(["code"], ("tanggal.txt:3", "2022-13-45", "not a valid date"))
 
@@ -241,8 +248,7 @@ def report_on_units_without_document_column(root: Path) -> Case:
 
 def square_brackets_in_paths_and_roles(root: Path) -> Case:
     """Rich markup in user text ('res[/]x', '[bold]'): printed as is, never a MarkupError."""
-    project(root)
-    (root / "transcripts" / "sources.csv").write_text("file,role\nketua.txt,a[/]b\n")
+    project_with(root, "sources.csv", "file,role\nketua.txt,a[/]b\n")
     shutil.move(root / "transcripts", root / "res[/]x")
     (root / "ksmcode.yaml").write_text("transcripts: res[/]x\ncodebook: codebook.yaml\n")
     (root / "res[/]x" / "[bold]notes.pdf").write_text("x")
@@ -264,9 +270,10 @@ def two_role_columns_in_sources_csv(root: Path) -> Case:
 
 
 def unclosed_quote_in_sources_csv(root: Path) -> Case:
-    project(root)
-    (root / "transcripts" / "sources.csv").write_text(
-        'file,informant,role\nketua.txt,"Darsono,organiser\nwarga.md,Ani,beneficiary\n'
+    project_with(
+        root,
+        "sources.csv",
+        'file,informant,role\nketua.txt,"Darsono,organiser\nwarga.md,Ani,beneficiary\n',
     )
     return Case(["code"], ("sources.csv:2", "quote"))
 
@@ -334,11 +341,12 @@ def coder_file_with_only_a_header(root: Path) -> Case:
 
 def report_markdown_injection(root: Path) -> Case:
     """Transcript text and metadata with raw HTML, javascript: links and | in a role."""
-    project(root)
-    (root / "transcripts" / "html.txt").write_text(
+    project_with(
+        root,
+        "html.txt",
         "---\nrole: 'org|aniser <b>'\n---\nPeneliti: a\n"
         "Bu Ani: <script>alert(1)</script> pelatihan [klik](javascript:alert(2)) <img src=x> "
-        "<https://x.test>\n"
+        "<https://x.test>\n",
     )
     (root / "transcripts" / "link.txt").write_text(
         "---\nrole: '[klik](javascript:alert(1))'\n---\nPeneliti: a\nBu Ani: pelatihan\n"
