@@ -53,7 +53,11 @@ class DocumentCache:
         parts = json.dumps([self._settings, relative, meta, file_sha256])
         return hashlib.sha256(parts.encode()).hexdigest()
 
+    def has(self, key: str) -> bool:
+        return (self.folder / f"{key}.pickle").is_file()
+
     def get(self, key: str) -> CodedDocument | None:
+        """The entry, or None if it is missing or unreadable."""
         self._used.add(key)
         try:
             with (self.folder / f"{key}.pickle").open("rb") as handle:

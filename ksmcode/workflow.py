@@ -111,7 +111,7 @@ def code_study(request: CodeRequest, on_progress: ProgressCallback | None = None
     from ksmcode.matching.engine import language_warnings
     from ksmcode.nlp import check_language
     from ksmcode.runcache import CACHE_DIR, DocumentCache
-    from ksmcode.runner import CodeSettings, Task, code_tasks
+    from ksmcode.runner import CodeSettings, DocumentCoder, Task, code_tasks
 
     if request.fmt not in FORMATS:
         raise ConfigError(f"unknown format '{request.fmt}'; choose one of: {', '.join(FORMATS)}")
@@ -148,15 +148,17 @@ def code_study(request: CodeRequest, on_progress: ProgressCallback | None = None
     if request.cache and not request.pseudonymise:
         cache = DocumentCache(request.out / CACHE_DIR, settings)
     keys = [cache.key(t.source, file_sha256(t.source.path)) for t in tasks] if cache else []
-    cached = [cache.get(k) for k in keys] if cache else [None] * len(tasks)
-    to_code = [t for t, c in zip(tasks, cached, strict=True) if c is None]
+    cached = [cache.has(k) for k in keys] if cache else [False] * len(tasks)
+    to_code = [t for t, hit in zip(tasks, cached, strict=True) if not hit]
     coded = code_tasks(to_code, settings, jobs=request.jobs, scheduler=request.scheduler)
     total, ids, languages = len(tasks), UniqueIds(), []
     with CodingWriter(request.out, request.fmt, codebook, model=coder is not None) as writer:
         for i, (task, hit) in enumerate(zip(tasks, cached, strict=True)):
-            result = hit or next(coded)
-            if cache and hit is None:
-                cache.put(keys[i], result)
+            result = cache.get(keys[i]) if cache and hit else None  # one at a time: flat memory
+            if result is None:  # not cached, or an unreadable entry (recoded here)
+                result = DocumentCoder(settings)(task) if hit else next(coded)
+                if cache:
+                    cache.put(keys[i], result)
             ids.check(result.rows.document, task.source)
             reading.extend(result.warnings)
             languages.append(result.language)

@@ -97,3 +97,12 @@ def test_dask_cluster_writes_the_same_bytes(study, data):
         dashboard_address=":0",
     ) as cluster:  # fmt: skip
         assert code(study, data, "dask", scheduler=cluster.scheduler_address, cache=False) == one
+
+
+def test_an_unreadable_cache_entry_is_recoded(study, data):
+    first = code(study, data, "out")
+    for entry in (study / "out" / ".cache").iterdir():
+        entry.write_bytes(b"not a pickle")
+        break
+    assert code(study, data, "out") == first
+    assert json.loads((study / "out" / "run.json").read_text())["cache"] == {"documents": 2}
