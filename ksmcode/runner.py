@@ -16,7 +16,7 @@ import os
 import signal
 import threading
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
@@ -99,7 +99,7 @@ class DocumentCoder:
 
 def code_tasks(
     tasks: Iterable[Task], settings: CodeSettings, *, jobs: int = 1, scheduler: str | None = None
-) -> Iterator[CodedDocument]:
+) -> Generator[CodedDocument, None, None]:
     """Code ``tasks`` and yield their results in the tasks' order: here (``jobs`` 1), in
     ``jobs`` processes (0: one per core), or on the Dask scheduler at ``scheduler``."""
     if scheduler:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -152,7 +153,10 @@ def code_study(request: CodeRequest, on_progress: ProgressCallback | None = None
     to_code = [t for t, hit in zip(tasks, cached, strict=True) if not hit]
     coded = code_tasks(to_code, settings, jobs=request.jobs, scheduler=request.scheduler)
     total, ids, languages = len(tasks), UniqueIds(), []
-    with CodingWriter(request.out, request.fmt, codebook, model=coder is not None) as writer:
+    with (
+        closing(coded),  # the worker pool shuts down (and its workers are joined) here
+        CodingWriter(request.out, request.fmt, codebook, model=coder is not None) as writer,
+    ):
         for i, (task, hit) in enumerate(zip(tasks, cached, strict=True)):
             result = cache.get(keys[i]) if cache and hit else None  # one at a time: flat memory
             if result is None:  # not cached, or an unreadable entry (recoded here)
