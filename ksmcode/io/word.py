@@ -17,15 +17,19 @@ from ksmcode.io.turns import split_turns
 def read_docx(path: Path) -> ReadResult:
     """Read the body paragraphs of a .docx file (tables, headers and notes are not read)."""
     try:
-        document = docx.Document(str(path))
-    # SyntaxError covers lxml's XMLSyntaxError for damaged XML parts inside the zip.
-    except (OpcError, zipfile.BadZipFile, KeyError, ValueError, SyntaxError, OSError) as exc:
+        paragraphs = [p.text for p in docx.Document(str(path)).paragraphs]
+    # SyntaxError covers lxml's XMLSyntaxError for damaged XML parts inside the zip; python-docx
+    # raises AttributeError or TypeError for well-formed parts of the wrong shape.
+    except (
+        OpcError, zipfile.BadZipFile, KeyError, ValueError, SyntaxError, OSError, AttributeError,
+        TypeError,
+    ) as exc:  # fmt: skip
         raise TranscriptError(
             f"{path}: cannot be opened as a Word .docx document ({type(exc).__name__}); "
             "if it is an old .doc file or damaged, open it in Word or LibreOffice and save it "
             "again as .docx (or as UTF-8 .txt)"
         ) from None
-    text = normalize_newlines("\n".join(p.text for p in document.paragraphs))
+    text = normalize_newlines("\n".join(paragraphs))
     if not text.strip():
         raise TranscriptError(f"{path}: the document has no text in its body paragraphs")
     return ReadResult(text, split_turns(text), {})

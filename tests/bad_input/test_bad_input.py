@@ -184,7 +184,7 @@ def docx_with_broken_content_types(root: Path) -> Case:
     ):
         for item in src.infolist():
             data = src.read(item.filename)
-            dst.writestr(item, b"<Types>" if item.filename == "[Content_Types].xml" else data)
+            dst.writestr(item, b"<Types/>" if item.filename == "[Content_Types].xml" else data)
     return Case(["code"], ("rusak.docx", "Word"))
 
 
