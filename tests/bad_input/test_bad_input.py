@@ -115,7 +115,7 @@ def csv_formula_injection(root: Path) -> Case:
 def unit_over_a_million_characters(root: Path) -> Case:
     """A 1.2 MB single turn (spaCy's max_length is 1,000,000): coded, not a traceback."""
     project(root)
-    speech = "pelatihan capster jalan terus " * 40_000
+    speech = "kata lain " * 120_000 + "pelatihan capster"  # hits are few, as in real speech
     (root / "transcripts" / "panjang.txt").write_text(f"Peneliti: Ya?\nBu Ani: {speech}\n")
     turns = "".join(f"Peneliti: Ya {i}?\nBu Ani: pelatihan {'kata ' * 2000}\n" for i in range(150))
     (root / "transcripts" / "banyak.txt").write_text(turns)  # 1.5 MB in 300 turns
