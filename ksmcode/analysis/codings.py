@@ -56,6 +56,12 @@ def read_coding(
     path = Path(path)
     raw, lines = _read_rows(path)
     header = [str(c).strip().lower() for c in raw.columns]
+    twice = next((c for i, c in enumerate(header) if c and c in header[:i]), None)
+    if twice:
+        raise ImportFormatError(
+            f"{path}:1: column '{twice}' appears twice; only one would be used. Delete or "
+            "rename one of them"
+        )
     raw.columns = header
     missing = [c for c in ("document", "code") if c not in header]
     if missing or not any(c in header for c in ("segment_id", "start", "quote")):

@@ -333,6 +333,12 @@ def qdpx_source_not_utf8(root: Path) -> Case:
     )
 
 
+def two_code_columns_in_a_coder_file(root: Path) -> Case:
+    project(root, coded=True)
+    (root / "ani.csv").write_text("document,segment_id,code,Code\nketua.txt,ketua.txt#2,a,b\n")
+    return Case(["agree", "coders", "--coding", "ani.csv"], ("ani.csv:1", "'code'", "twice"))
+
+
 def coder_file_with_only_a_header(root: Path) -> Case:
     project(root, coded=True)
     (root / "ani.csv").write_text("document,segment_id,code\n")
@@ -408,6 +414,7 @@ CASES = [
     qdpx_selection_outside_its_text,
     qdpx_coding_to_an_unknown_code,
     qdpx_source_not_utf8,
+    two_code_columns_in_a_coder_file,
     coder_file_with_only_a_header,
     report_markdown_injection,
     stale_temporary_files,
