@@ -106,3 +106,18 @@ def test_an_unreadable_cache_entry_is_recoded(study, data):
         break
     assert code(study, data, "out") == first
     assert json.loads((study / "out" / "run.json").read_text())["cache"] == {"documents": 2}
+
+
+def test_the_summary_says_how_many_documents_came_from_the_cache(study, data):
+    from typer.testing import CliRunner
+
+    from ksmcode.cli import app
+
+    shutil.copy(data / "codebook" / "valid.yaml", study / "codebook.yaml")
+    args = ["code", str(study / "study"), "--codebook", str(study / "codebook.yaml")]
+    args += ["--out", str(study / "out")]
+    runner = CliRunner()
+    assert "came from" not in runner.invoke(app, args).stderr
+    again = runner.invoke(app, args)
+    assert again.exit_code == 0, again.output
+    assert "3 documents unchanged since the last run came from" in again.stderr

@@ -142,6 +142,11 @@ def code(
         f"{summary.coded_units} coded ({summary.percent_coded:.0f}%), "
         f"{plural(summary.matches, 'piece')} of evidence ({summary.negated_matches} negated)."
     )
+    if summary.from_cache:
+        err.print(
+            f"{plural(summary.from_cache, 'document')} unchanged since the last run came from "
+            f"{request.out}/.cache (--no-cache codes everything)."
+        )
     if summary.codes_never_matched:
         err.print(f"Codes never matched: {', '.join(summary.codes_never_matched)}")
     written = "segments, units, evidence, suppressed, run.json"

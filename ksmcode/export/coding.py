@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import json
 import os
@@ -46,6 +47,7 @@ class RunSummary:
     negated_matches: int
     codes_never_matched: tuple[str, ...]
     warnings: tuple[str, ...]
+    from_cache: int = 0  # documents whose coding came from the cache of an earlier run
 
     @property
     def percent_coded(self) -> float:
@@ -217,7 +219,8 @@ class CodingWriter:
             (self.out / DOCUMENTS_FILE).unlink(missing_ok=True)  # an earlier run's, now untrue
         if not self.model:  # a model run's decisions do not hold for a rules-only run
             (self.out / f"decisions.{self.fmt}").unlink(missing_ok=True)
-        return self.counts.summary(warnings)
+        summary = self.counts.summary(warnings)
+        return dataclasses.replace(summary, from_cache=(cache or {}).get("documents", 0))
 
 
 def _spooled(path: Path) -> Iterator[DocumentRows]:
