@@ -238,3 +238,28 @@ def test_anchored_token_patterns_find_what_the_full_matcher_finds(ksm_rules, wor
     lowers = ksm_rules.prepare(doc)
     assert ksm_rules._anchors is not None  # the bundled codebook's patterns are all anchored
     assert sorted(ksm_rules._pattern_hits(doc, lowers)) == sorted(ksm_rules.by_tokens(doc))
+
+
+def _naive_without_nested(hits):
+    hits = sorted(hits, key=lambda h: (h[1], -(h[2] - h[1])))
+    kept = []
+    for hit in hits:
+        ref, start, end = hit
+        if not any(k[0].code == ref.code and k[1] <= start and end <= k[2] for k in kept):
+            kept.append(hit)
+    return kept
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.tuples(st.sampled_from("ab"), st.integers(0, 30), st.integers(1, 8)), max_size=40)
+)
+def test_nested_hits_are_dropped_as_by_pairwise_comparison(spans):
+    """The sweep in _without_nested keeps exactly what comparing every pair keeps."""
+    from types import SimpleNamespace
+
+    from ksmcode.matching.engine import _without_nested
+
+    refs = {code: SimpleNamespace(code=code) for code in "ab"}
+    hits = [(refs[code], start, start + length) for code, start, length in spans]
+    assert _without_nested(hits) == _naive_without_nested(hits)
