@@ -105,6 +105,10 @@ def test_agree_coders_reference_scores_reach_pipes_and_files(tmp_path):
     for table in (piped, written):
         assert {"precision (auto)", "recall (auto)", "f1 (auto)"} <= set(table.columns)
         assert 0 <= table.loc["(pooled)", "f1 (auto)"] <= 1
+    # negation precision / recall / F1 against the reference, as a table of its own
+    negation = pd.read_csv(tmp_path / "agreement.negation.csv").set_index("coder")
+    assert list(negation.columns) == ["negation_precision", "negation_recall", "negation_f1"]
+    assert list(negation.index) == ["auto"]
 
 
 def test_agree_sources_writes_every_table(tmp_path):

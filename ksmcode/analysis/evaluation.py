@@ -132,6 +132,21 @@ def _summary_row(result: AgreementResult, gold: pd.DataFrame, auto: pd.DataFrame
     }
 
 
+def negation_table(codings: dict[str, pd.DataFrame], codes, reference: str) -> pd.DataFrame:
+    """Every other coder's negation precision, recall and F1 against ``reference`` (aligned
+    codings, as ``collect_codings`` gives), over the units both coded."""
+    codes, truth = list(codes), codings[reference]
+    rows = {}
+    for coder, coding in codings.items():
+        if coder == reference:
+            continue
+        both = truth[codes].notna().all(axis=1) & coding[codes].notna().all(axis=1)
+        rows[coder] = negation_scores(truth[both], coding[both], codes)
+    table = pd.DataFrame.from_dict(rows, orient="index")
+    table.index.name = "coder"
+    return table
+
+
 def negation_scores(gold: pd.DataFrame, auto: pd.DataFrame, codes) -> dict[str, float]:
     """Precision, recall and F1 of negated codings: a (unit, code) counts as negated for a coder
     when the coder assigns the code and marks it negated. (Agreement on the flag among codes

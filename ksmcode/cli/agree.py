@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from ksmcode.cli._options import INPUT, OUTPUT, ExcelCsv, GroupBy, OutDir, OutputFile
-from ksmcode.cli._output import err, handle_errors, show_frame, show_tables, warn
+from ksmcode.cli._output import err, handle_errors, show_tables, warn
 from ksmcode.cli.app import app
 
 agree_app = typer.Typer(
@@ -130,11 +130,16 @@ def coders(
         for message in notes:
             warn(message)
     result = coder_agreement(codings, codes=run.code_ids, reference=reference)
-    table = result.summary()
     against = f"; precision, recall and F1 against {reference}" if reference else ""
-    show_frame(table, title=f"Agreement of {', '.join(result.coders)}{against}", excel=excel)
-    if output:
-        write_table(table, output, excel=excel)
+    tables = {"agreement": (f"Agreement of {', '.join(result.coders)}{against}", result.summary())}
+    if reference:
+        from ksmcode.analysis.evaluation import negation_table
+
+        tables["negation"] = (
+            f"Negated codings against {reference} (assigned and marked negated by both)",
+            negation_table(codings, run.code_ids, reference),
+        )
+    show_tables(tables, piped="agreement", output=output, excel=excel)
     if disagreements_file:
         review = disagreements(codings, run.units, run.code_ids)
         write_table(review, disagreements_file, excel=excel)
