@@ -40,3 +40,20 @@ def test_cli_shows_text_and_evidence_and_rejects_unknown_units(out):
     assert "no unit 'ketua.txt#3'" in missing.stderr
     with pytest.raises(AnalysisError, match=r"did you mean ketua\.txt#"):
         explain(load_coding(out), "ketua.txt#3")
+
+
+def test_explain_shows_evidence_the_filters_set_aside(repo):
+    import ksmcode
+
+    corpus = ksmcode.load_corpus(repo / "transcripts", interviewer=["Peneliti", "Interviewer"])
+    codebook = ksmcode.load_codebook(repo / "codebooks" / "ksm.yaml")
+    coding = ksmcode.coding_frames(ksmcode.code_corpus(corpus, codebook))
+    unit = coding.suppressed["segment_id"].iloc[0]
+    result = explain(coding, unit)
+    assert result.suppressed is not None and len(result.suppressed) >= 1
+    reasons = set(result.suppressed["reason"])
+    assert reasons <= {"exclude", "when_negated", "yield_to", "min_terms"}
+    # what was set aside is not evidence of the unit's codings
+    kept = set(zip(result.evidence["rule_id"], result.evidence["start"], strict=True))
+    aside = set(zip(result.suppressed["rule_id"], result.suppressed["start"], strict=True))
+    assert not kept & aside

@@ -10,6 +10,7 @@ import pandas as pd
 from ksmcode.analysis.frame import Coding
 from ksmcode.errors import AnalysisError
 
+SUPPRESSED = ["code", "rule_id", "term", "start", "end", "matched", "negated", "reason", "detail"]
 CODE_COLUMNS = ["code", "family", "negated", "denials", "confidence", "source", "evidence"]
 
 
@@ -26,6 +27,8 @@ class Explanation:
     # weightiest words of a coding no rule made, in a run coded with a model)
     evidence: pd.DataFrame
     decisions: pd.DataFrame | None = None  # a model run: every code proposed or considered
+    # evidence that exclude / when_negated / yield_to / min_terms set aside, with why
+    suppressed: pd.DataFrame | None = None
 
     def _repr_html_(self) -> str:
         from ksmcode.report.notebook import explanation_html
@@ -52,6 +55,7 @@ def explain(coding: Coding, segment_id: str) -> Explanation:
     segments = coding.segments[coding.segments["segment_id"] == segment_id]
     evidence = coding.evidence[coding.evidence["segment_id"] == segment_id]
     return Explanation(
+        suppressed=_for_unit(coding.suppressed, segment_id, SUPPRESSED),
         segment_id=segment_id,
         speaker=str(unit["speaker"]),
         start=int(unit["start"]),
@@ -60,9 +64,16 @@ def explain(coding: Coding, segment_id: str) -> Explanation:
         evidence=evidence[["code", "rule_id", "term", "start", "end", "matched", "negated", "cue"]]
         .sort_values(["start", "code"])
         .reset_index(drop=True),
-        decisions=None
-        if coding.decisions is None
-        else coding.decisions[coding.decisions["segment_id"] == segment_id]
-        .drop(columns=["document", "segment_id"])
-        .reset_index(drop=True),
+        decisions=_for_unit(coding.decisions, segment_id),
     )
+
+
+def _for_unit(
+    table: pd.DataFrame | None, segment_id: str, columns: list[str] | None = None
+) -> pd.DataFrame | None:
+    """The rows of an optional run table that belong to one unit."""
+    if table is None:
+        return None
+    rows = table[table["segment_id"] == segment_id]
+    keep = columns or [c for c in rows.columns if c not in ("document", "segment_id")]
+    return rows[keep].reset_index(drop=True)

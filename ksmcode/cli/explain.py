@@ -35,6 +35,8 @@ def explain(
     out.print(Text(f"{result.segment_id} ({result.speaker})", style="bold"))
     out.print(text)
     show_frame(result.evidence, title="Evidence (green: affirmed, red: negated)")
+    if result.suppressed is not None and len(result.suppressed):
+        show_frame(result.suppressed, title="Evidence the codebook's filters set aside")
     if result.decisions is not None:
         show_frame(
             result.decisions,
