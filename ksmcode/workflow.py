@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from contextlib import closing
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ksmcode.config import PROJECT_FILE, UNITS, load_project
@@ -32,6 +32,7 @@ class CodeRequest:
     names: Path | None = None  # extra names to pseudonymise
     name_map: Path = Path("pseudonyms.csv")  # where the name map is kept (never inside out)
     model: Path | None = None  # a trained coder (``ksmcode learn``); None: rules only
+    model_named: bool = False  # named with --model (else a default: refused quietly if unfit)
 
     @classmethod
     def resolve(
@@ -85,9 +86,10 @@ class CodeRequest:
             name_map=project_dir / MAP_FILE,
             scheduler=scheduler or config.scheduler,
             cache=cache,
-            # the project's model belongs to the project's codebook: another --codebook
-            # codes without it unless --model names one
-            model=(model or (config.model if codebook is None else None)) if use_model else None,
+            model=(model or config.model or _beside(codebook or config.codebook))
+            if use_model
+            else None,
+            model_named=model is not None,
         )
 
 
@@ -118,7 +120,7 @@ def code_study(request: CodeRequest, on_progress: ProgressCallback | None = None
         raise ConfigError(f"unknown format '{request.fmt}'; choose one of: {', '.join(FORMATS)}")
     check_language(request.language)
     codebook = load_codebook(request.codebook)
-    coder = _load_coder(request, codebook.sha256)
+    coder, model_notes = _load_coder(request, codebook.sha256)
     exclude = request.exclude + _inside(request.out, request.transcripts)
     reading: list[str] = []
     files = corpus_files(
@@ -178,23 +180,45 @@ def code_study(request: CodeRequest, on_progress: ProgressCallback | None = None
             **({"pseudonymise": True} if request.pseudonymise else {}),
             **({"model": {"path": str(request.model), **coder.summary()}} if coder else {}),
         }
-        warnings = (*reading, *codebook.warnings, *language_warnings(languages, codebook))
+        warnings = (
+            *reading,
+            *model_notes,
+            *codebook.warnings,
+            *language_warnings(languages, codebook),
+        )
         cache_record = {"documents": cache.hits if cache else 0}
         summary = writer.finish(files[0].root, options, warnings, cache_record)
+    if coder is not None:
+        summary = replace(summary, model=str(request.model))
     if cache:
         cache.prune()
     return summary
 
 
+def _beside(codebook: Path) -> Path | None:
+    """The model named like the codebook, beside it (codebooks/ksm.yaml -> codebooks/ksm.model),
+    if there is one: the default model of that codebook."""
+    model = codebook.with_suffix(".model")
+    return model if model.is_file() else None
+
+
 def _load_coder(request: CodeRequest, codebook_sha256: str | None):
-    """The trained coder the request names, checked against the codebook, or None."""
+    """The trained coder the request names, checked against the codebook, and notes. A model
+    named with --model must fit the codebook; a default one (ksmcode.yaml, or beside the
+    codebook) that does not is left out with a note, and the rules code alone."""
     if request.model is None:
-        return None
+        return None, ()
+    from ksmcode.errors import ModelError
     from ksmcode.learn.store import check_codebook, load_model
 
     coder = load_model(request.model)
-    check_codebook(coder, codebook_sha256, request.codebook, request.model)
-    return coder
+    try:
+        check_codebook(coder, codebook_sha256, request.codebook, request.model)
+    except ModelError as error:
+        if request.model_named:
+            raise
+        return None, (f"{error.message.split(';')[0]}; coded with the rules alone",)
+    return coder, ()
 
 
 def _inside(out: Path, transcripts: Path) -> tuple[str, ...]:

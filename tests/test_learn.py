@@ -253,3 +253,34 @@ def test_model_from_another_version_is_refused(tmp_path, trained):
         target.writestr("arrays.npz", source.read("arrays.npz"))
     with pytest.raises(ModelError, match="another version of ksmcode"):
         load_model(old)
+
+
+def test_a_model_beside_its_codebook_is_its_default(repo, trained, tmp_path, monkeypatch):
+    import shutil
+
+    shutil.copy(repo / "codebooks" / "ksm.yaml", tmp_path / "cb.yaml")
+    shutil.copy(trained, tmp_path / "cb.model")
+    monkeypatch.chdir(tmp_path)  # no ksmcode.yaml here
+    args = ["code", str(repo / "tuning" / "transcripts"), "--codebook", "cb.yaml"]
+    result = runner.invoke(app, [*args, "--out", "out"])
+    assert result.exit_code == 0, result.output
+    assert json.loads((tmp_path / "out" / "run.json").read_text())["options"]["model"]["path"]
+    assert (tmp_path / "out" / "decisions.csv").is_file()
+
+
+def test_a_default_model_of_another_codebook_is_left_out_with_a_note(
+    data, trained, tmp_path, monkeypatch
+):
+    import shutil
+
+    shutil.copy(data / "codebook" / "valid.yaml", tmp_path / "other.yaml")
+    shutil.copy(trained, tmp_path / "other.model")
+    monkeypatch.chdir(tmp_path)
+    args = ["code", str(data / "cli" / "study"), "--codebook", "other.yaml", "--out", "out"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert "trained with another codebook" in result.stderr
+    assert "coded with the rules alone" in " ".join(result.stderr.split())
+    assert not (tmp_path / "out" / "decisions.csv").exists()
+    named = runner.invoke(app, [*args, "--model", "other.model"])
+    assert named.exit_code == 1  # named explicitly, an unfit model is an error

@@ -146,7 +146,10 @@ CHARS = st.characters(
 @st.composite
 def coded_study(draw: st.DrawFn) -> tuple[Corpus, pd.DataFrame]:
     base = make_corpus()
-    texts = draw(st.lists(st.text(CHARS, min_size=1, max_size=60), min_size=1, max_size=3))
+    # A document's text never starts with U+FEFF: the readers take a leading one as the
+    # byte-order mark, and so does every QDA tool reading a source back.
+    text = st.text(CHARS, min_size=1, max_size=60).filter(lambda t: not t.startswith("\ufeff"))
+    texts = draw(st.lists(text, min_size=1, max_size=3))
     docs = tuple(
         Document(f"doc{i}.txt", Path(f"doc{i}.txt"), t, (), DocumentMeta())
         for i, t in enumerate(texts)

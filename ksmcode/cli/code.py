@@ -150,9 +150,9 @@ def code(
     if summary.codes_never_matched:
         err.print(f"Codes never matched: {', '.join(summary.codes_never_matched)}")
     written = "segments, units, evidence, suppressed, run.json"
-    if request.model:
+    if summary.model:
         written = written.replace("run.json", "decisions, run.json")
-        err.print(f"Codes decided by the model {request.model} (--no-model: rules only).",
+        err.print(f"Codes decided by the model {summary.model} (--no-model: rules only).",
                   markup=False)  # fmt: skip
     if request.pseudonymise:
         written += ", documents.jsonl; pseudonymised, name map in " + str(request.name_map)

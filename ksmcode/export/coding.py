@@ -48,6 +48,7 @@ class RunSummary:
     codes_never_matched: tuple[str, ...]
     warnings: tuple[str, ...]
     from_cache: int = 0  # documents whose coding came from the cache of an earlier run
+    model: str | None = None  # the trained coder that decided the codes, if one did
 
     @property
     def percent_coded(self) -> float:
