@@ -284,3 +284,10 @@ def test_a_default_model_of_another_codebook_is_left_out_with_a_note(
     assert not (tmp_path / "out" / "decisions.csv").exists()
     named = runner.invoke(app, [*args, "--model", "other.model"])
     assert named.exit_code == 1  # named explicitly, an unfit model is an error
+
+
+def test_review_refuses_a_model_of_another_codebook(coded_out, trained):
+    from ksmcode.learn.workflow import review_run
+
+    with pytest.raises(ModelError, match="trained with another codebook"):
+        review_run(coded_out, model=trained)

@@ -143,9 +143,11 @@ def review_run(
     model = model or (load_project().model if coding.decisions is None else None)
     positives = None
     if model is not None:
-        from ksmcode.learn.store import load_model
+        from ksmcode.learn.store import check_codebook, load_model
 
         coder = load_model(model)
+        run_codebook = coding.run.get("codebook", {})
+        check_codebook(coder, run_codebook.get("sha256"), run_codebook.get("path", "?"), model)
         coding = apply_model(coder, coding)
         positives = coder.info.get("training", {}).get("positives")
     worklist = review_worklist(coding, positives=positives, limit=limit)
