@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 import sys
 from collections.abc import Callable, Iterable
 from functools import cache, lru_cache
@@ -38,6 +39,12 @@ _ENDINGS = sorted(
 # Letters a recoding prefix (meny-, pen-, mem-, meng-, per-, pel-) or an infix (-el-, -em-,
 # -er-, -in-) leaves before a root that has lost its first letter.
 _RECODED = frozenset("ymngrl")
+# What can stand before that letter: up to three prefixes (Sastrawi strips no more), then
+# perhaps the first letter and vowel of an infixed root (g-em-etar, k-in-erja).
+_PREFIXES = ("menge", "penge", "meng", "meny", "peng", "peny", "kau", "ber", "bel", "ter", "mem",
+             "men", "pem", "pen", "per", "pel", "di", "ke", "se", "ku", "be", "te", "me", "pe",
+             "er", "el", "em")  # fmt: skip
+_LEAD = re.compile(rf"(?:{'|'.join(_PREFIXES)}){{0,3}}(?:[^aiueo][ei])?")
 
 # Words the Sastrawi stemmer reduces to an unrelated word (penduduk -> duduk, "to sit").
 # A codebook can add its own with ``codebook.protect``.
@@ -163,7 +170,12 @@ class Normalizer:
                 if length >= len(body):
                     break
                 firsts = self._roots.get(body[-length:])
-                if firsts and (body[-length - 1] in firsts or body[-length - 1] in _RECODED):
+                letter = body[-length - 1]
+                if (
+                    firsts
+                    and (letter in firsts or letter in _RECODED)
+                    and _LEAD.fullmatch(body, 0, len(body) - length - 1)
+                ):
                     return True
         return False
 
