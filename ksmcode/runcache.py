@@ -1,7 +1,8 @@
 """Coded documents kept between runs, so a rerun codes only new or changed documents.
 
 An entry is keyed by everything its rows depend on: the transcript's bytes, its path and
-sidecar metadata, the codebook's bytes, the coding options and ksmcode's own code. Entries live
+sidecar metadata, the codebook's bytes, the learned model's bytes, the coding options and
+ksmcode's own code. Entries live
 in ``out/.cache``; a run removes the entries it did not use.
 """
 
@@ -15,6 +16,7 @@ import tempfile
 from functools import cache
 from pathlib import Path
 
+from ksmcode.export.atomic import file_sha256
 from ksmcode.io.corpus import SourceFile
 from ksmcode.runner import CodedDocument, CodeSettings
 
@@ -40,10 +42,11 @@ class DocumentCache:
         self.folder = folder
         self.hits = 0
         self._used: set[str] = set()
-        codebook = settings.codebook
+        codebook, model = settings.codebook, settings.model
         self._settings = json.dumps(
             [code_digest(), codebook.sha256, codebook.path, settings.unit,
-             settings.default_language, settings.interviewer],
+             settings.default_language, settings.interviewer,
+             file_sha256(model) if model else None],
             default=str,
         )  # fmt: skip
 

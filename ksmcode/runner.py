@@ -1,10 +1,15 @@
-"""Code a study document by document: in this process, in worker processes (``jobs``) or on a
-Dask cluster (``scheduler``), always yielding in corpus order.
+"""Code a study document by document: in worker processes (``jobs``) or on a Dask cluster
+(``scheduler``), always yielding in corpus order.
 
 A task names a transcript file (or carries an already read document); wherever it runs, the
-document is read, segmented, coded and turned into table rows there, so only its rows
-(``CodedDocument``) travel back. ``DocumentCoder`` is that per-document unit of work: one more
-per-document stage (a learned model after the rules, say) belongs in its ``__call__``.
+document is read, segmented, coded by the rules and the learned model, and turned into table
+rows there, so only its rows (``CodedDocument``) travel back. ``DocumentCoder`` is that
+per-document unit of work.
+
+Where processes can be forked (Linux, macOS), this process builds the pipelines once and the
+workers are forked from it, built; a worker is replaced by a fresh fork after every
+``GENERATION`` documents, because spaCy's vocabulary (and every per-word cache) only grows with
+the words it has seen: so memory does not grow with the corpus, whatever its size.
 """
 
 from __future__ import annotations
@@ -19,16 +24,24 @@ from collections import deque
 from collections.abc import Generator, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from multiprocessing.context import BaseContext
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ksmcode.analysis.frame import DocumentRows, document_rows
 from ksmcode.codebook.model import Codebook
 from ksmcode.errors import ConfigError
 from ksmcode.export.coding import input_record
 from ksmcode.io.corpus import SourceFile, read_document
+from ksmcode.learn.apply import apply_to_rows
 from ksmcode.matching.engine import Engine
 from ksmcode.model import Document
 
+if TYPE_CHECKING:  # the coder's module imports scikit-learn; a rules-only run needs none
+    from ksmcode.learn.coder import LearnedCoder
+
 BATCH = 8  # documents per Dask task
+GENERATION = 96  # documents a forked worker codes before a fresh fork replaces it (~3 MB)
 _PR_SET_PDEATHSIG = 1
 
 
@@ -41,6 +54,7 @@ class CodeSettings:
     default_language: str = "id"
     interviewer: tuple[str, ...] | None = None
     keep_documents: bool = False  # return each document (pseudonymised runs keep their texts)
+    model: Path | None = None  # the learned model applied after the rules
 
 
 @dataclass(frozen=True)
@@ -64,11 +78,17 @@ class CodedDocument:
 
 
 class DocumentCoder:
-    """Reads, codes and tabulates one document at a time; the engine is built once."""
+    """Reads, codes and tabulates one document at a time; the engine is built once, and the
+    model (``coder``, else loaded from ``settings.model``) too."""
 
-    def __init__(self, settings: CodeSettings):
+    def __init__(self, settings: CodeSettings, coder: LearnedCoder | None = None):
         self.settings = settings
         self.engine = Engine(settings.codebook)
+        if coder is None and settings.model is not None:
+            from ksmcode.learn.store import load_model
+
+            coder = load_model(settings.model)
+        self.coder = coder
 
     def warm(self) -> DocumentCoder:
         """Build the pipelines of every codebook language now (before forking workers)."""
@@ -88,8 +108,11 @@ class DocumentCoder:
             warnings=warnings,
         )
         coded = self.engine.code(document, settings.unit)
+        rows = document_rows(coded, settings.codebook)
+        if self.coder is not None:
+            rows = apply_to_rows(self.coder, rows, settings.codebook)
         return CodedDocument(
-            document_rows(coded, settings.codebook),
+            rows,
             input_record(document),
             document.meta.language or "id",
             tuple(warnings),
@@ -98,21 +121,38 @@ class DocumentCoder:
 
 
 def code_tasks(
-    tasks: Iterable[Task], settings: CodeSettings, *, jobs: int = 1, scheduler: str | None = None
+    tasks: Iterable[Task],
+    settings: CodeSettings,
+    *,
+    jobs: int = 1,
+    scheduler: str | None = None,
+    coder: DocumentCoder | None = None,
 ) -> Generator[CodedDocument, None, None]:
-    """Code ``tasks`` and yield their results in the tasks' order: here (``jobs`` 1), in
-    ``jobs`` processes (0: one per core), or on the Dask scheduler at ``scheduler``."""
+    """Code ``tasks`` and yield their results in the tasks' order: in ``jobs`` processes (0: one
+    per core), or on the Dask scheduler at ``scheduler``. ``coder``, if given, is the coder
+    of these ``settings`` already built here (forked workers inherit it)."""
     if scheduler:
         yield from _on_dask(tasks, settings, scheduler)
         return
     jobs = jobs or os.cpu_count() or 1
-    if jobs == 1:
-        yield from map(DocumentCoder(settings), tasks)
+    coder = coder or DocumentCoder(settings)
+    if "fork" not in multiprocessing.get_all_start_methods():
+        # Workers would each rebuild the pipelines: one pool for the run, or none at all.
+        if jobs == 1:
+            yield from map(coder, tasks)
+        else:
+            yield from _in_pool(tasks, settings, jobs, None)
         return
     global _process_coder
-    _process_coder = DocumentCoder(settings).warm()  # forked workers inherit it, built
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    _process_coder = coder.warm()  # forked workers inherit it, built
+    remaining = iter(tasks)
+    for generation in iter(lambda: list(itertools.islice(remaining, jobs * GENERATION)), []):
+        yield from _in_pool(generation, settings, jobs, multiprocessing.get_context("fork"))
+
+
+def _in_pool(
+    tasks: Iterable[Task], settings: CodeSettings, jobs: int, context: BaseContext | None
+) -> Iterator[CodedDocument]:
     with ProcessPoolExecutor(
         jobs, mp_context=context, initializer=_start_worker, initargs=(settings,)
     ) as pool:

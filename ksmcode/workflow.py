@@ -110,7 +110,6 @@ def code_study(request: CodeRequest, on_progress: ProgressCallback | None = None
     from ksmcode.export.coding import CodingWriter, check_output_folder
     from ksmcode.export.tables import FORMATS
     from ksmcode.io.corpus import UniqueIds, corpus_files
-    from ksmcode.learn.apply import apply_to_rows
     from ksmcode.matching.engine import language_warnings
     from ksmcode.nlp import check_language
     from ksmcode.runcache import CACHE_DIR, DocumentCache
@@ -128,7 +127,12 @@ def code_study(request: CodeRequest, on_progress: ProgressCallback | None = None
     )
     interviewer = request.interviewer or None
     settings = CodeSettings(
-        codebook, request.unit, request.language, interviewer, request.pseudonymise
+        codebook,
+        request.unit,
+        request.language,
+        interviewer,
+        request.pseudonymise,
+        request.model if coder else None,
     )
     tasks = [Task(source) for source in files]
     if request.pseudonymise:
@@ -153,7 +157,10 @@ def code_study(request: CodeRequest, on_progress: ProgressCallback | None = None
     keys = [cache.key(t.source, file_sha256(t.source.path)) for t in tasks] if cache else []
     cached = [cache.has(k) for k in keys] if cache else [False] * len(tasks)
     to_code = [t for t, hit in zip(tasks, cached, strict=True) if not hit]
-    coded = code_tasks(to_code, settings, jobs=request.jobs, scheduler=request.scheduler)
+    local = DocumentCoder(settings, coder)
+    coded = code_tasks(
+        to_code, settings, jobs=request.jobs, scheduler=request.scheduler, coder=local
+    )
     total, ids, languages = len(tasks), UniqueIds(), []
     with (
         closing(coded),  # the worker pool shuts down (and its workers are joined) here
@@ -162,14 +169,13 @@ def code_study(request: CodeRequest, on_progress: ProgressCallback | None = None
         for i, (task, hit) in enumerate(zip(tasks, cached, strict=True)):
             result = cache.get(keys[i]) if cache and hit else None  # one at a time: flat memory
             if result is None:  # not cached, or an unreadable entry (recoded here)
-                result = DocumentCoder(settings)(task) if hit else next(coded)
+                result = local(task) if hit else next(coded)
                 if cache:
                     cache.put(keys[i], result)
             ids.check(result.rows.document, task.source)
             reading.extend(result.warnings)
             languages.append(result.language)
-            rows = apply_to_rows(coder, result.rows, codebook) if coder else result.rows
-            writer.add(rows, result.input, result.document)
+            writer.add(result.rows, result.input, result.document)
             if on_progress:
                 on_progress(i + 1, total, result.rows.document)
         options = {

@@ -137,6 +137,26 @@ def test_code_with_model_then_without(repo, trained, tmp_path):
     assert "confidence" not in pd.read_csv(out / "segments.csv").columns
 
 
+def test_the_model_decides_alike_in_worker_processes(repo, trained, tmp_path):
+    outputs = []
+    for jobs in ("1", "2"):
+        out = tmp_path / f"jobs{jobs}"
+        tuning_set(repo, "code", "--out", str(out), "--model", str(trained), "--jobs", jobs)
+        outputs.append({t: (out / f"{t}.csv").read_bytes() for t in ("segments", "decisions")})
+    assert outputs[0] == outputs[1]
+
+
+def test_another_model_recodes_the_cached_documents(repo, trained, tmp_path):
+    out = tmp_path / "out"
+    tuning_set(repo, "code", "--out", str(out), "--model", str(trained))
+    tuning_set(repo, "code", "--out", str(out), "--model", str(trained))
+    assert json.loads((out / "run.json").read_text())["cache"]["documents"] == 7
+    other = tmp_path / "other.ksm"
+    other.write_bytes(trained.read_bytes() + b"\0")  # other bytes: another model
+    tuning_set(repo, "code", "--out", str(out), "--model", str(other))
+    assert json.loads((out / "run.json").read_text())["cache"]["documents"] == 0
+
+
 def test_review_worklist_round_trip(repo, trained, rule_coding, tmp_path):
     from ksmcode.learn.apply import apply_model
     from ksmcode.learn.review import review_labels, review_worklist

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 
 import pytest
@@ -51,6 +52,28 @@ def test_streamed_tables_are_the_bytes_of_one_frame(study, data, tmp_path, fmt, 
 def test_processes_write_the_same_bytes(study, data):
     one = code(study, data, "one", cache=False)
     assert code(study, data, "all", jobs=0, cache=False) == one
+
+
+def test_workers_are_replaced_by_fresh_forks_and_write_the_same_bytes(
+    study, data, tmp_path, monkeypatch
+):
+    from ksmcode import runner
+
+    one = code(study, data, "one", cache=False)
+    pids = tmp_path / "pids"
+    coder_call = runner.DocumentCoder.__call__
+
+    def noting_pid(self, task):
+        with pids.open("a") as handle:
+            handle.write(f"{os.getpid()}\n")
+        return coder_call(self, task)
+
+    monkeypatch.setattr(runner.DocumentCoder, "__call__", noting_pid)
+    monkeypatch.setattr(runner, "GENERATION", 1)  # one document per worker
+    assert code(study, data, "recycled", cache=False) == one
+    workers = pids.read_text().split()
+    assert len(workers) == len(set(workers)) == 3  # the study's three documents
+    assert str(os.getpid()) not in workers
 
 
 def test_a_rerun_codes_only_new_and_changed_documents(study, data):
