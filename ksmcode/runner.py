@@ -8,8 +8,9 @@ per-document unit of work.
 
 Where processes can be forked (Linux, macOS), this process builds the pipelines once and the
 workers are forked from it, built; a worker is replaced by a fresh fork after every
-``GENERATION`` documents, because spaCy's vocabulary (and every per-word cache) only grows with
-the words it has seen: so memory does not grow with the corpus, whatever its size.
+``GENERATION`` bytes of transcripts, because spaCy's vocabulary (and every per-word cache) only
+grows with the words it has seen: so memory does not grow with the corpus, whatever its size.
+A fresh fork learns the common words again (~2 s), so a generation is large.
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ if TYPE_CHECKING:  # the coder's module imports scikit-learn; a rules-only run n
     from ksmcode.learn.coder import LearnedCoder
 
 BATCH = 8  # documents per Dask task
-GENERATION = 96  # documents a forked worker codes before a fresh fork replaces it (~3 MB)
+GENERATION = 16_000_000  # bytes of transcripts a forked worker codes before it is replaced
 _PR_SET_PDEATHSIG = 1
 
 
@@ -63,6 +64,15 @@ class Task:
 
     source: SourceFile
     document: Document | None = None
+
+    def size(self) -> int:
+        """The task's bytes of transcript (0 if its file cannot be read: reading says why)."""
+        if self.document is not None:
+            return len(self.document.text)
+        try:
+            return self.source.path.stat().st_size
+        except OSError:
+            return 0
 
 
 @dataclass(frozen=True)
@@ -145,9 +155,22 @@ def code_tasks(
         return
     global _process_coder
     _process_coder = coder.warm()  # forked workers inherit it, built
-    remaining = iter(tasks)
-    for generation in iter(lambda: list(itertools.islice(remaining, jobs * GENERATION)), []):
+    for generation in _generations(tasks, jobs * GENERATION):
         yield from _in_pool(generation, settings, jobs, multiprocessing.get_context("fork"))
+
+
+def _generations(tasks: Iterable[Task], size: int) -> Iterator[list[Task]]:
+    """``tasks`` in runs of about ``size`` bytes of transcripts (at least one task each)."""
+    generation: list[Task] = []
+    total = 0
+    for task in tasks:
+        generation.append(task)
+        total += task.size()
+        if total >= size:
+            yield generation
+            generation, total = [], 0
+    if generation:
+        yield generation
 
 
 def _in_pool(

@@ -69,7 +69,7 @@ def test_workers_are_replaced_by_fresh_forks_and_write_the_same_bytes(
         return coder_call(self, task)
 
     monkeypatch.setattr(runner.DocumentCoder, "__call__", noting_pid)
-    monkeypatch.setattr(runner, "GENERATION", 1)  # one document per worker
+    monkeypatch.setattr(runner, "GENERATION", 1)  # one byte: one document per worker
     assert code(study, data, "recycled", cache=False) == one
     workers = pids.read_text().split()
     assert len(workers) == len(set(workers)) == 3  # the study's three documents
