@@ -145,16 +145,15 @@ def code_tasks(
         yield from _on_dask(tasks, settings, scheduler)
         return
     jobs = jobs or os.cpu_count() or 1
-    coder = coder or DocumentCoder(settings)
     if "fork" not in multiprocessing.get_all_start_methods():
         # Workers would each rebuild the pipelines: one pool for the run, or none at all.
         if jobs == 1:
-            yield from map(coder, tasks)
+            yield from map(coder or DocumentCoder(settings), tasks)
         else:
             yield from _in_pool(tasks, settings, jobs, None)
         return
     global _process_coder
-    _process_coder = coder.warm()  # forked workers inherit it, built
+    _process_coder = (coder or DocumentCoder(settings)).warm()  # forked workers inherit it
     for generation in _generations(tasks, jobs * GENERATION):
         yield from _in_pool(generation, settings, jobs, multiprocessing.get_context("fork"))
 
