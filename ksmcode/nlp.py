@@ -1,9 +1,9 @@
 """Language pipelines and token normalisation.
 
-Only this module and ``ksmcode.matching`` import spaCy. Pipelines are blank (tokeniser only),
-so nothing is downloaded. Normalisation maps a case-folded token to the form keywords are
-compared on: for Indonesian, colloquial spelling -> standard spelling -> Sastrawi stem (except
-protected words); for English, the lookup lemma from spacy-lookups-data.
+Only this module, ``ksmcode.tokenise`` and ``ksmcode.matching`` import spaCy. Pipelines are
+blank (tokeniser only), so nothing is downloaded. Normalisation maps a case-folded token to the
+form keywords are compared on: for Indonesian, colloquial spelling -> standard spelling ->
+Sastrawi stem (except protected words); for English, the lookup lemma from spacy-lookups-data.
 """
 
 from __future__ import annotations
@@ -17,19 +17,16 @@ from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
 
-import spacy
 from spacy.language import Language
 
 from ksmcode.errors import ConfigError
 from ksmcode.model import MAX_TURN_CHARS
+from ksmcode.tokenise import blank
 
 NO_LENGTH_LIMIT = 2**62  # spaCy's max_length guards parser memory; blank pipelines have none
 
 LANGUAGES = ("id", "en")
 CLITICS = ("nya", "lah", "kah", "pun", "ku", "mu")
-# Distinct whitespace-separated chunks the tokeniser remembers (spaCy's default, 10,000, is
-# filled by the codebook's phrases and a corpus's first words, then never updated).
-TOKENIZER_CACHE = 250_000
 # Endings Sastrawi strips (derivational, possessive, particle; see ``Normalizer.restrict_to``).
 _ENDINGS = sorted(
     {d + p + q for d in ("", "is", "isme", "isasi", "i", "kan", "an") for p in ("", "ku", "mu",
@@ -221,15 +218,14 @@ def check_language(language: str) -> str:
 @cache
 def blank_pipeline(language: str) -> Language:
     """A tokeniser-only spaCy pipeline for ``language`` ("id" or "en"); nothing is downloaded."""
-    nlp = spacy.blank(check_language(language))
-    nlp.tokenizer.max_cache_size = TOKENIZER_CACHE  # type: ignore[union-attr]
+    nlp = blank(check_language(language))
     nlp.max_length = NO_LENGTH_LIMIT  # a document is tokenised at once; no parser memory
     return nlp
 
 
 @cache
 def _sentence_pipeline(language: str) -> Language:
-    nlp = spacy.blank(check_language(language))
+    nlp = blank(check_language(language))
     nlp.max_length = MAX_TURN_CHARS  # one turn at a time (a turn's length is capped)
     nlp.add_pipe("sentencizer")
     return nlp

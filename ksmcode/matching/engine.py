@@ -20,6 +20,7 @@ from ksmcode.matching.rules import CompiledRules, RuleRef
 from ksmcode.model import Corpus, Document, Match, Segment
 from ksmcode.nlp import Normalizer, blank_pipeline, sentence_splitter
 from ksmcode.segment import segment_document
+from ksmcode.tokenise import joined_doc
 
 SEPARATOR = "\n\n"
 # Evidence a filter discarded: (reason, detail, evidence). Reasons: "exclude" (detail: the
@@ -118,8 +119,8 @@ class Engine:
             offsets.append(position)
             ends.append(position + segment.end - segment.start)
             position = ends[-1] + len(SEPARATOR)
-        text = SEPARATOR.join(document.text[s.start : s.end] for s in segments)
-        doc = lang.rules.nlp.make_doc(text)
+        texts = [document.text[s.start : s.end] for s in segments]
+        doc = joined_doc(lang.rules.nlp, texts, SEPARATOR)
         lowers = lang.rules.prepare(doc)
         token_chars = doc.to_array(IDX)
         first = numpy.searchsorted(token_chars, offsets).tolist()
