@@ -36,10 +36,17 @@ def code(study, data, out, **options) -> dict[str, bytes]:
 
 
 @pytest.mark.parametrize("fmt", ["csv", "jsonl"])
-def test_streamed_tables_are_the_bytes_of_one_frame(study, data, tmp_path, fmt, monkeypatch):
+@pytest.mark.parametrize("late_column", [False, True])
+def test_streamed_tables_are_the_bytes_of_one_frame(
+    study, data, tmp_path, fmt, late_column, monkeypatch
+):
     monkeypatch.setattr(coding_module, "CHUNK", 1)  # every document appended on its own
+    if late_column:  # the last document brings a metadata column the tables did not have
+        last = study / "study" / "warga.md"
+        last.write_text(last.read_text("utf-8").replace("role:", "village: Sukamaju\nrole:"))
     shutil.copy(data / "codebook" / "valid.yaml", study / "codebook.yaml")
     code_study(request(study, "out", fmt=fmt))
+    assert ("Sukamaju" in (study / "out" / f"units.{fmt}").read_text("utf-8")) == late_column
     frames = coding_frames(
         code_corpus(load_corpus(study / "study"), load_codebook(study / "codebook.yaml"))
     )

@@ -134,8 +134,10 @@ def check_output_folder(out_dir: str | Path) -> Path:
 class CodingWriter:
     """Writes a run into ``out_dir`` document by document, so memory does not grow with the
     corpus: each document's rows are spooled to a private folder inside ``out_dir`` as they
-    come, the tables are assembled from the spool at the end (csv and jsonl in chunks; xlsx
-    and parquet in one piece), and every file is moved into place only when all are written.
+    come; csv and jsonl tables are appended there a chunk of documents at a time while the run
+    goes on (assembled again from the spool at the end if a later document brings a new
+    metadata column), xlsx and parquet are assembled from the spool in one piece at the end;
+    every file is moved into place only when all are written.
 
     Use it as a context manager: a failure (or Ctrl-C) removes the spool and leaves the
     earlier outputs as they were. Spools of runs that were killed are removed by the next run.
@@ -153,6 +155,11 @@ class CodingWriter:
         self.counts = RunCounts(codebook.code_ids)
         self.inputs: list[dict[str, str]] = []
         self._attributes: dict[str, None] = {}
+        names = ["segments", "units", "evidence", "suppressed"] + ["decisions"] * model
+        self._targets = [self.folder / f"{name}.{fmt}" for name in names]
+        self._appending = fmt in ("csv", "jsonl")  # tables written as documents come
+        self._pending: list[DocumentRows] = []
+        self._tables: _Tables | None = None
 
     def __enter__(self) -> CodingWriter:
         return self
@@ -172,9 +179,23 @@ class CodingWriter:
                 if self._documents is None:
                     self._documents = (self.folder / DOCUMENTS_FILE).open("wb")
                 self._documents.write(dump_documents([document]))
-        self.counts.add(rows)
-        self.inputs.append(source)
-        self._attributes.update(dict.fromkeys(rows.attributes))
+            self.counts.add(rows)
+            self.inputs.append(source)
+            self._attributes.update(dict.fromkeys(rows.attributes))
+            if self._appending:
+                self._pending.append(rows)
+                if len(self._pending) == CHUNK:
+                    self._append_pending()
+
+    def _append_pending(self) -> None:
+        attributes = attribute_names([self._attributes])
+        if self._tables is None:
+            self._tables = _Tables(self._targets, self.codebook, attributes, self.fmt, self.model)
+        if self._tables.attributes != attributes:  # a new metadata column: start again at the end
+            self._appending = False
+        else:
+            self._tables.append(self._pending)
+        self._pending = []
 
     def finish(
         self,
@@ -196,12 +217,13 @@ class CodingWriter:
         cache: dict[str, int] | None,
     ) -> RunSummary:
         self._rows.close()
-        attributes = attribute_names([self._attributes])
-        names = ["segments", "units", "evidence", "suppressed"] + ["decisions"] * self.model
-        written = [self.folder / f"{name}.{self.fmt}" for name in names]
-        _assemble(
-            self.folder / "rows.pickle", self.codebook, attributes, self.fmt, written, self.model
-        )
+        if self._appending:
+            self._append_pending()
+        if not self._appending:
+            attributes = attribute_names([self._attributes])
+            spool, targets = self.folder / "rows.pickle", self._targets
+            _assemble(spool, self.codebook, attributes, self.fmt, targets, self.model)
+        written = list(self._targets)
         record = run_record(
             self.codebook, transcripts, self.inputs, {**options, "format": self.fmt},
             self.counts, warnings,
@@ -241,24 +263,38 @@ def _assemble(
     targets: list[Path],
     model: bool = False,
 ) -> None:
-    """Write the four tables from the spooled rows: csv and jsonl appended a chunk of
-    documents at a time (byte for byte what one frame gives), other formats in one piece."""
+    """Write the tables from the spooled rows: csv and jsonl a chunk of documents at a time,
+    other formats in one piece."""
     if fmt not in ("csv", "jsonl"):
         frames = table_frames(_spooled(spool), codebook, attributes, model=model)
         for frame, target in zip(frames.values(), targets, strict=True):
             serialise(frame, target, fmt)
         return
-    first, documents = True, _spooled(spool)
+    tables, documents = _Tables(targets, codebook, attributes, fmt, model), _spooled(spool)
     for chunk in iter(lambda: list(itertools.islice(documents, CHUNK)), []):
-        frames = table_frames(chunk, codebook, attributes, model=model)
-        for frame, target in zip(frames.values(), targets, strict=True):
-            if first or len(frame):
-                serialise(frame, target, fmt, append=not first)
-        first = False
-    if first:  # no documents: the tables' headers only
-        frames = table_frames([], codebook, attributes, model=model)
-        for frame, target in zip(frames.values(), targets, strict=True):
-            serialise(frame, target, fmt)
+        tables.append(chunk)
+    if not tables.started:  # no documents: the tables' headers only
+        tables.append([])
+
+
+@dataclass
+class _Tables:
+    """csv or jsonl tables appended a chunk of documents at a time: byte for byte what one
+    frame of all the rows gives, as long as every chunk has the same attribute columns."""
+
+    targets: list[Path]
+    codebook: Codebook
+    attributes: list[str]
+    fmt: str
+    model: bool
+    started: bool = False
+
+    def append(self, documents: list[DocumentRows]) -> None:
+        frames = table_frames(documents, self.codebook, self.attributes, model=self.model)
+        for frame, target in zip(frames.values(), self.targets, strict=True):
+            if not self.started or len(frame):
+                serialise(frame, target, self.fmt, append=self.started)
+        self.started = True
 
 
 def remove_stale_spools(out: Path) -> None:
