@@ -16,6 +16,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
 from ksmcode.learn.embed import Embedder
+from ksmcode.learn.ngrams import CharNgramTfidf
 
 ANALYSERS: dict[str, dict[str, Any]] = {
     "char": {"analyzer": "char_wb", "ngram_range": (3, 5), "max_features": 20000},
@@ -33,8 +34,10 @@ class TextVectors:
     def __init__(self, embedder: Embedder | None = None):
         self.embedder = embedder
         self.vectorizers_: dict[str, TfidfVectorizer] = {}
+        self._char_ngrams: dict[str, CharNgramTfidf] = {}  # the same tf-idf, counted faster
 
     def fit(self, texts: Sequence[str]) -> TextVectors:
+        self._char_ngrams.clear()
         for name, options in ANALYSERS.items():
             vectorizer = TfidfVectorizer(sublinear_tf=True, min_df=2, lowercase=True, **options)
             try:
@@ -47,12 +50,20 @@ class TextVectors:
 
     def transform(self, texts: Sequence[str]) -> sparse.csr_matrix:
         texts = list(texts)
-        parts = [normalize(v.transform(texts)) for v in self.vectorizers_.values()]
+        parts = [normalize(self._tfidf(name, texts)) for name in self.vectorizers_]
         lexical = normalize(sparse.hstack(parts).tocsr())
         if self.embedder is None:
             return lexical
         dense = normalize(np.asarray(self.embedder.embed(texts), dtype=float))
         return sparse.hstack([lexical, sparse.csr_matrix(dense)]).tocsr() / np.sqrt(2.0)
+
+    def _tfidf(self, name: str, texts: list[str]) -> sparse.csr_matrix:
+        vectorizer = self.vectorizers_[name]
+        if vectorizer.analyzer != "char_wb":
+            return vectorizer.transform(texts)
+        if name not in self._char_ngrams:
+            self._char_ngrams[name] = CharNgramTfidf(vectorizer)
+        return self._char_ngrams[name].transform(texts)
 
     def state(self) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
         """What the model file keeps: the vocabularies (JSON) and idf weights (arrays)."""
