@@ -41,7 +41,7 @@ from ksmcode.model import Document
 if TYPE_CHECKING:  # the coder's module imports scikit-learn; a rules-only run needs none
     from ksmcode.learn.coder import LearnedCoder
 
-BATCH = 8  # documents per Dask task
+BATCH = 8  # documents per worker or Dask task (the model decides a batch at once)
 GENERATION = 16_000_000  # bytes of transcripts a forked worker codes before it is replaced
 _PR_SET_PDEATHSIG = 1
 
@@ -107,27 +107,37 @@ class DocumentCoder:
         return self
 
     def __call__(self, task: Task) -> CodedDocument:
+        return self.code_batch([task])[0]
+
+    def code_batch(self, tasks: list[Task]) -> list[CodedDocument]:
+        """Code some documents: the rules one document at a time, the model on all at once."""
         settings = self.settings
-        warnings: list[str] = []
-        document = task.document or read_document(
-            task.source.path,
-            task.source.root,
-            default_language=settings.default_language,
-            interviewer=settings.interviewer,
-            sidecar_meta=task.source.sidecar_meta,
-            warnings=warnings,
-        )
-        coded = self.engine.code(document, settings.unit)
-        rows = document_rows(coded, settings.codebook)
+        documents, notes, rows = [], [], []
+        for task in tasks:
+            warnings: list[str] = []
+            document = task.document or read_document(
+                task.source.path,
+                task.source.root,
+                default_language=settings.default_language,
+                interviewer=settings.interviewer,
+                sidecar_meta=task.source.sidecar_meta,
+                warnings=warnings,
+            )
+            documents.append(document)
+            notes.append(tuple(warnings))
+            rows.append(document_rows(self.engine.code(document, settings.unit), settings.codebook))
         if self.coder is not None:
             rows = apply_to_rows(self.coder, rows, settings.codebook)
-        return CodedDocument(
-            rows,
-            input_record(document),
-            document.meta.language or "id",
-            tuple(warnings),
-            document if settings.keep_documents else None,
-        )
+        return [
+            CodedDocument(
+                document_rows_,
+                input_record(document),
+                document.meta.language or "id",
+                warnings,
+                document if settings.keep_documents else None,
+            )
+            for document_rows_, document, warnings in zip(rows, documents, notes, strict=True)
+        ]
 
 
 def code_tasks(
@@ -148,7 +158,10 @@ def code_tasks(
     if "fork" not in multiprocessing.get_all_start_methods():
         # Workers would each rebuild the pipelines: one pool for the run, or none at all.
         if jobs == 1:
-            yield from map(coder or DocumentCoder(settings), tasks)
+            batches = _batches(tasks)
+            yield from itertools.chain.from_iterable(
+                map((coder or DocumentCoder(settings)).code_batch, batches)
+            )
         else:
             yield from _in_pool(tasks, settings, jobs, None)
         return
@@ -179,7 +192,8 @@ def _in_pool(
         jobs, mp_context=context, initializer=_start_worker, initargs=(settings,)
     ) as pool:
         try:
-            yield from pool.map(_code_here, tasks, chunksize=2)
+            for coded in pool.map(_code_here, _batches(tasks)):
+                yield from coded
         except BaseException:
             pool.shutdown(wait=False, cancel_futures=True)
             raise
@@ -203,17 +217,22 @@ def _start_worker(settings: CodeSettings) -> None:
         _process_coder = DocumentCoder(settings)
 
 
-def _code_here(task: Task) -> CodedDocument:
+def _batches(tasks: Iterable[Task]) -> Iterator[list[Task]]:
+    remaining = iter(tasks)
+    return iter(lambda: list(itertools.islice(remaining, BATCH)), [])
+
+
+def _code_here(tasks: list[Task]) -> list[CodedDocument]:
     assert _process_coder is not None
-    return _process_coder(task)
+    return _process_coder.code_batch(tasks)
 
 
-def _code_batch(settings: CodeSettings, tasks: list[Task]) -> list[CodedDocument]:
+def _code_on_dask(settings: CodeSettings, tasks: list[Task]) -> list[CodedDocument]:
     """A Dask task: code a batch of documents with this worker thread's coder."""
     coder = getattr(_local, "coder", None)
     if coder is None or coder.settings != settings:
         coder = _local.coder = DocumentCoder(settings)
-    return [coder(task) for task in tasks]
+    return coder.code_batch(tasks)
 
 
 def _on_dask(
@@ -233,9 +252,8 @@ def _on_dask(
         shared = client.scatter(settings, broadcast=True)
         in_flight = 2 * max(1, sum(client.nthreads().values()))
         pending: deque = deque()
-        remaining = iter(tasks)
-        for batch in iter(lambda: list(itertools.islice(remaining, BATCH)), []):
-            pending.append(client.submit(_code_batch, shared, batch, pure=False))
+        for batch in _batches(tasks):
+            pending.append(client.submit(_code_on_dask, shared, batch, pure=False))
             while len(pending) >= in_flight:
                 yield from pending.popleft().result()
         while pending:

@@ -146,6 +146,24 @@ def test_the_model_decides_alike_in_worker_processes(repo, trained, tmp_path):
     assert outputs[0] == outputs[1]
 
 
+def test_a_batch_of_documents_is_decided_as_each_alone(repo, coder, monkeypatch):
+    import ksmcode
+    from ksmcode.analysis.frame import document_rows
+    from ksmcode.learn import model
+    from ksmcode.learn.apply import apply_to_rows
+
+    monkeypatch.setattr(model, "SLICE", 7)  # units decided a few at a time, across documents
+    codebook = ksmcode.load_codebook(repo / "codebooks" / "ksm.yaml")
+    corpus = ksmcode.load_corpus(
+        repo / "tuning" / "transcripts", interviewer=["Peneliti", "Interviewer"]
+    )
+    rows = [document_rows(d, codebook) for d in ksmcode.code_corpus(corpus, codebook).documents]
+    together = apply_to_rows(coder, rows, codebook)
+    assert together == [apply_to_rows(coder, [r], codebook)[0] for r in rows]
+    assert [r.document for r in together] == [r.document for r in rows]
+    assert all(r.decisions for r in together)
+
+
 def test_another_model_recodes_the_cached_documents(repo, trained, tmp_path):
     out = tmp_path / "out"
     tuning_set(repo, "code", "--out", str(out), "--model", str(trained))

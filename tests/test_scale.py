@@ -68,14 +68,14 @@ def test_workers_are_replaced_by_fresh_forks_and_write_the_same_bytes(
 
     one = code(study, data, "one", cache=False)
     pids = tmp_path / "pids"
-    coder_call = runner.DocumentCoder.__call__
+    code_batch = runner.DocumentCoder.code_batch
 
-    def noting_pid(self, task):
+    def noting_pid(self, tasks):
         with pids.open("a") as handle:
-            handle.write(f"{os.getpid()}\n")
-        return coder_call(self, task)
+            handle.write(f"{os.getpid()}\n" * len(tasks))
+        return code_batch(self, tasks)
 
-    monkeypatch.setattr(runner.DocumentCoder, "__call__", noting_pid)
+    monkeypatch.setattr(runner.DocumentCoder, "code_batch", noting_pid)
     monkeypatch.setattr(runner, "GENERATION", 1)  # one byte: one document per worker
     assert code(study, data, "recycled", cache=False) == one
     workers = pids.read_text().split()

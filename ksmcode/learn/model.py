@@ -34,6 +34,7 @@ NEIGHBOURS = 15
 SHARPNESS = 20.0  # how fast a neighbour's vote fades with lower similarity
 MIN_POSITIVES = 3  # a code with fewer positive units keeps its rules only
 TEXT_FOLDS = 4
+SLICE = 256  # units decided at a time (bounds the dense features: ~5 MB)
 
 
 def _logit(p: np.ndarray) -> np.ndarray:
@@ -184,7 +185,12 @@ class CodingModel:
         return features.reshape(n * c, -1)
 
     def raw_proba(self, examples: Examples) -> np.ndarray:
-        """Uncalibrated (units, codes) probabilities; codes without a model keep their rules."""
+        """Uncalibrated (units, codes) probabilities; codes without a model keep their rules.
+        Units are decided ``SLICE`` at a time: each unit's features make a dense row per code."""
+        if len(examples) > SLICE:
+            starts = range(0, len(examples), SLICE)
+            slices = [examples.take(range(i, min(i + SLICE, len(examples)))) for i in starts]
+            return np.concatenate([self.raw_proba(s) for s in slices])
         if not len(examples):
             return np.zeros((0, len(self.code_ids)))
         X = self.vectors_.transform(examples.texts)
