@@ -15,6 +15,7 @@ the largest.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import shutil
@@ -41,8 +42,13 @@ def _timed(func) -> float:
 def run_ksmcode(corpus: Path, codebook: Path, out: Path, *args: str) -> tuple[float, float]:
     """Wall seconds and peak RSS (MB) of one ``ksmcode code`` run in a fresh process."""
     shutil.rmtree(out, ignore_errors=True)
-    command = [sys.executable, "-m", "ksmcode", "code", str(corpus), "--codebook", str(codebook)]
-    command += ["--out", str(out), "--interviewer", "Peneliti", "--no-cache", *args]
+    options = ["--codebook", str(codebook), "--out", str(out), "--interviewer", "Peneliti"]
+    return run_command("code", str(corpus), *options, "--no-cache", *args)
+
+
+def run_command(*args: str) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MB) of ``python -m ksmcode *args`` in a fresh process."""
+    command = [sys.executable, "-m", "ksmcode", *args]
     start = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(process.pid, 0)
@@ -149,6 +155,19 @@ def main() -> None:
             )
             base = base or seconds
             row(f"--jobs {jobs}", mb, seconds, base, rss)
+    if args.jobs:
+        out = str(args.work / "out")
+        units = json.loads((args.work / "out" / "run.json").read_text())["counts"]["units"]
+        header(f"analyses of that coding ({units} units), in fresh processes")
+        for name, command in (
+            ("matrix --by role", ["matrix", "--by", "role"]),
+            ("triangulate", ["triangulate"]),
+            ("agree sources --by role", ["agree", "sources", "--by", "role"]),
+            ("report", ["report", "--output", str(args.work / "report.html")]),
+            ("export qdpx", ["export", "qdpx", "--output", str(args.work / "study.qdpx")]),
+        ):
+            seconds, rss = run_command(*command, "--out", out)
+            print(f"  {name:38}{seconds:8.1f}{'':18}{rss:9.0f}")
     if args.dask:
         from distributed import LocalCluster
 
