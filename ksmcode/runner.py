@@ -130,13 +130,13 @@ class DocumentCoder:
             rows = apply_to_rows(self.coder, rows, settings.codebook)
         return [
             CodedDocument(
-                document_rows_,
+                coded,
                 input_record(document),
                 document.meta.language or "id",
                 warnings,
                 document if settings.keep_documents else None,
             )
-            for document_rows_, document, warnings in zip(rows, documents, notes, strict=True)
+            for coded, document, warnings in zip(rows, documents, notes, strict=True)
         ]
 
 
