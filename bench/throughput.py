@@ -171,6 +171,7 @@ def main() -> None:
     if args.dask:
         from distributed import LocalCluster
 
+        header(f"a local Dask cluster on {mb:.1f} MB, rules only (base: --jobs 1)")
         with LocalCluster(n_workers=args.dask, threads_per_worker=1, host="127.0.0.1") as cluster:
             address = cluster.scheduler_address
             for run in ("first run", "rerun, warm workers"):
