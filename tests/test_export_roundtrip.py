@@ -7,11 +7,13 @@ import shutil
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ksmcode.analysis.frame import coding_frames, load_coding
 from ksmcode.codebook.load import load_codebook
 from ksmcode.errors import ExportError
-from ksmcode.export.tables import write_table, write_tables
+from ksmcode.export.tables import serialise, write_csv_rows, write_table, write_tables
 from ksmcode.io import load_corpus
 from ksmcode.matching.engine import code_corpus
 from ksmcode.workflow import CodeRequest, code_study
@@ -92,3 +94,29 @@ def test_excel_csv_starts_with_a_byte_order_mark(tmp_path):
     assert data.startswith(b"\xef\xbb\xbf")
     assert data.decode("utf-8-sig").splitlines()[1] == '"keyword \'dana\' → ""dana"""'
     assert pd.read_csv(tmp_path / "excel.csv").columns.tolist() == ["evidence"]
+
+
+TEXT = st.text(alphabet=st.sampled_from(list("ab ,\"'=+-@\t\r\nèé;")), max_size=8)
+COLUMN_KINDS = {
+    "text": st.one_of(TEXT, st.none()),
+    "count": st.integers(-5, 10**12),
+    "flag": st.booleans(),
+    "share": st.one_of(st.floats(allow_infinity=False), st.just(1e-05), st.just(0.1)),
+}
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    rows=st.lists(st.fixed_dictionaries(COLUMN_KINDS), max_size=6),
+    as_lists=st.booleans(),
+    appended=st.integers(0, 6),
+)
+def test_csv_rows_are_the_bytes_pandas_writes(tmp_path_factory, rows, as_lists, appended):
+    folder = tmp_path_factory.mktemp("csv")
+    columns = ["=label", *COLUMN_KINDS]
+    rows = [{"=label": f"r{i}", **row} for i, row in enumerate(rows)]
+    given_rows = [[row[c] for c in columns] for row in rows] if as_lists else rows
+    write_csv_rows(folder / "fast.csv", columns, given_rows[:appended])
+    write_csv_rows(folder / "fast.csv", columns, given_rows[appended:], append=True)
+    serialise(pd.DataFrame(rows, columns=columns), folder / "pandas.csv", "csv")
+    assert (folder / "fast.csv").read_bytes() == (folder / "pandas.csv").read_bytes()

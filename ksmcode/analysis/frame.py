@@ -209,7 +209,18 @@ def table_frames(
     """The tables (segments, units, evidence, suppressed, and decisions with ``model``) of
     some documents' rows, with the attribute columns ``attributes``."""
     columns = table_columns(codebook, attributes, model=model)
-    rows: dict[str, list[Any]] = {name: [] for name in columns}
+    rows = table_rows(documents, attributes, model=model)
+    return {name: pd.DataFrame(rows[name], columns=columns[name]) for name in columns}
+
+
+def table_rows(
+    documents: Iterable[DocumentRows], attributes: list[str], *, model: bool = False
+) -> dict[str, list[Any]]:
+    """Each table's rows (dicts for segments and units, lists in column order for the others)
+    of some documents' rows, with their values of ``attributes``."""
+    rows: dict[str, list[Any]] = {"segments": [], "units": [], "evidence": [], "suppressed": []}
+    if model:
+        rows["decisions"] = []
     for d in documents:
         values = {name: d.attributes.get(name, "") for name in attributes}
         rows["units"].extend({**u, **values} for u in d.units)
@@ -218,7 +229,7 @@ def table_frames(
         rows["suppressed"].extend(d.suppressed)
         if model:
             rows["decisions"].extend(d.decisions or [])
-    return {name: pd.DataFrame(rows[name], columns=columns[name]) for name in columns}
+    return rows
 
 
 def coding_frames(result: CodingResult) -> Coding:

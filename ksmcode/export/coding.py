@@ -21,12 +21,14 @@ from ksmcode.analysis.frame import (
     DocumentRows,
     attribute_names,
     document_rows,
+    table_columns,
     table_frames,
+    table_rows,
 )
 from ksmcode.codebook.model import Codebook
 from ksmcode.errors import ExportError
 from ksmcode.export.atomic import ensure_writable, file_sha256, writing_into
-from ksmcode.export.tables import FORMATS, serialise
+from ksmcode.export.tables import FORMATS, serialise, write_csv_rows
 from ksmcode.io.documents import DOCUMENTS_FILE, dump_documents
 from ksmcode.matching.engine import CodingResult
 from ksmcode.model import Document
@@ -290,10 +292,17 @@ class _Tables:
     started: bool = False
 
     def append(self, documents: list[DocumentRows]) -> None:
-        frames = table_frames(documents, self.codebook, self.attributes, model=self.model)
-        for frame, target in zip(frames.values(), self.targets, strict=True):
-            if not self.started or len(frame):
-                serialise(frame, target, self.fmt, append=self.started)
+        if self.fmt == "csv":  # straight from the rows: no frames to build
+            columns = table_columns(self.codebook, self.attributes, model=self.model)
+            rows = table_rows(documents, self.attributes, model=self.model)
+            for name, target in zip(columns, self.targets, strict=True):
+                if not self.started or rows[name]:
+                    write_csv_rows(target, columns[name], rows[name], append=self.started)
+        else:
+            frames = table_frames(documents, self.codebook, self.attributes, model=self.model)
+            for frame, target in zip(frames.values(), self.targets, strict=True):
+                if not self.started or len(frame):
+                    serialise(frame, target, self.fmt, append=self.started)
         self.started = True
 
 

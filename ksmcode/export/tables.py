@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 from collections import defaultdict
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -167,6 +168,36 @@ def csv_safe(frame: pd.DataFrame) -> pd.DataFrame:
     ``-``, ``@``, tab, CR) or with ``'`` prefixed by ``'``, so spreadsheets show it as text;
     ``read_table`` removes the prefix again, so ksmcode reads its tables back exactly."""
     return _retext(frame, (*FORMULA_STARTS, "'"), lambda text: "'" + text)
+
+
+_FORMULA_FIRST = frozenset((*FORMULA_STARTS, "'"))
+
+
+def write_csv_rows(
+    path: Path,
+    columns: list[str],
+    rows: Iterable[Mapping[str, Any] | Sequence[Any]],
+    *,
+    append: bool = False,
+) -> None:
+    """Rows (mappings, or sequences in ``columns`` order) as csv, byte for byte what
+    ``serialise`` writes for the frame ``pd.DataFrame(rows, columns=columns)`` (text cells made
+    spreadsheet-safe as ``csv_safe`` does; None and NaN empty), without building the frame.
+    Values are str, bool, int or float, each column of one kind (as ksmcode's tables are)."""
+    lines = [] if append else [_csv_cells(columns)]
+    for row in rows:
+        lines.append(_csv_cells(map(row.get, columns) if isinstance(row, Mapping) else row))
+    with path.open("a" if append else "w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, lineterminator="\n").writerows(lines)
+
+
+def _csv_cells(values: Iterable[Any]) -> list[Any]:
+    return [
+        ("'" + v if v[:1] in _FORMULA_FIRST else v)
+        if v.__class__ is str
+        else ("" if v is None or (isinstance(v, float) and v != v) else v)
+        for v in values
+    ]
 
 
 def _keep_index(frame: pd.DataFrame) -> bool:
