@@ -1,6 +1,6 @@
 """Faster spaCy tokenisation that gives exactly the tokens spaCy's own tokeniser gives.
 
-Two costs of spaCy's tokeniser do not depend on the text, and both are removed here:
+Two of the spaCy tokeniser's costs can go without changing a single token:
 
 - its prefix pattern is one alternation of branches that each start with ``^``, and
   ``re.search`` tries every branch at every position of a word before it gives up (a tenth of
