@@ -18,10 +18,13 @@ def word_matches(pattern: str, word: str) -> bool:
 class GlobMatcher:
     def __init__(self) -> None:
         self._globs: list[tuple[int, tuple[str, ...]]] = []
+        self._by_letter: dict[str, list[int]] = {}  # first letter of a glob's first word -> globs
         self._starts: dict[str, list[int]] = {}
 
     def add(self, key: int, text: str) -> None:
-        self._globs.append((key, tuple(text.lower().split())))
+        words = tuple(text.lower().split())
+        self._by_letter.setdefault(words[0][:1].rstrip("*"), []).append(len(self._globs))
+        self._globs.append((key, words))
         self._starts.clear()
 
     def __len__(self) -> int:
@@ -29,9 +32,10 @@ class GlobMatcher:
 
     def _starting_with(self, word: str) -> list[int]:
         found = self._starts.get(word)
-        if found is None:
+        if found is None:  # only globs whose first word starts with the word's letter, or "*"
+            candidates = self._by_letter.get(word[:1], []) + self._by_letter.get("", [])
             found = self._starts[word] = [
-                i for i, (_, words) in enumerate(self._globs) if word_matches(words[0], word)
+                i for i in sorted(candidates) if word_matches(self._globs[i][1][0], word)
             ]
         return found
 
