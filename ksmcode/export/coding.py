@@ -291,13 +291,15 @@ class _Tables:
     model: bool
     started: bool = False
 
+    def __post_init__(self) -> None:
+        self.columns = table_columns(self.codebook, self.attributes, model=self.model)
+
     def append(self, documents: list[DocumentRows]) -> None:
         if self.fmt == "csv":  # straight from the rows: no frames to build
-            columns = table_columns(self.codebook, self.attributes, model=self.model)
             rows = table_rows(documents, self.attributes, model=self.model)
-            for name, target in zip(columns, self.targets, strict=True):
+            for name, target in zip(self.columns, self.targets, strict=True):
                 if not self.started or rows[name]:
-                    write_csv_rows(target, columns[name], rows[name], append=self.started)
+                    write_csv_rows(target, self.columns[name], rows[name], append=self.started)
         else:
             frames = table_frames(documents, self.codebook, self.attributes, model=self.model)
             for frame, target in zip(frames.values(), self.targets, strict=True):

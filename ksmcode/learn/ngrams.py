@@ -50,13 +50,14 @@ class CharNgramTfidf:
         """(words x features) counts of each word's in-vocabulary n-grams."""
         if len(self._features) > WORD_CACHE:
             self._features.clear()
-        features = [self._features.get(w) for w in words]
-        for i, word in enumerate(words):
-            if features[i] is None:
-                features[i] = self._features[word] = self._count(word)
-        found = [f for f in features if f is not None]
-        indptr = np.concatenate([[0], np.cumsum([len(f) for f in found])]).astype(np.int64)
-        indices = np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
+        features = []
+        for word in words:
+            found = self._features.get(word)
+            if found is None:
+                found = self._features[word] = self._count(word)
+            features.append(found)
+        indptr = np.concatenate([[0], np.cumsum([len(f) for f in features])]).astype(np.int64)
+        indices = np.concatenate(features) if features else np.zeros(0, dtype=np.int64)
         shape = (len(words), len(self.vectorizer.vocabulary_))
         matrix = sparse.csr_matrix((np.ones(len(indices), dtype=np.int64), indices, indptr), shape)
         matrix.sum_duplicates()
