@@ -329,3 +329,12 @@ def test_review_refuses_a_model_of_another_codebook(coded_out, trained):
 
     with pytest.raises(ModelError, match="trained with another codebook"):
         review_run(coded_out, model=trained)
+
+
+def test_the_same_units_give_the_same_model(coder):
+    from ksmcode.learn.model import CodingModel
+
+    examples, model = coder.examples, coder.model
+    fits = [CodingModel(model.code_ids, model.descriptions).fit(examples) for _ in range(2)]
+    assert np.array_equal(fits[0].text_coef_, fits[1].text_coef_)
+    assert np.array_equal(fits[0].meta_coef_, fits[1].meta_coef_)

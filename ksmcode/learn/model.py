@@ -105,7 +105,11 @@ class CodingModel:
             if y.sum() < 2 or y.sum() == len(y):
                 continue
             clf = LogisticRegression(
-                C=self.text_C, solver="liblinear", dual=True, class_weight="balanced"
+                C=self.text_C,
+                solver="liblinear",
+                dual=True,
+                class_weight="balanced",
+                random_state=self.seed,  # liblinear shuffles: the same units, the same model
             )
             clf.fit(X[rows], y, sample_weight=weights[rows])
             coef[k], intercept[k] = clf.coef_[0], clf.intercept_[0]
