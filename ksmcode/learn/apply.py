@@ -156,10 +156,10 @@ def top_words(coder: LearnedCoder, texts: list[str], cols: np.ndarray) -> list[l
     if not texts:
         return []
     vectors = coder.model.vectors_
-    word = vectors.vectorizers_["word"]
-    X = word.transform(texts).tocsr()
-    offset = sum(len(v.vocabulary_) for n, v in vectors.vectorizers_.items() if n != "word")
-    names = word.get_feature_names_out()
+    word = vectors.tfidf_["word"]
+    X = word.transform(texts)
+    offset = sum(len(t.vocabulary) for n, t in vectors.tfidf_.items() if n != "word")
+    names = word.vocabulary
     out = []
     for row, code in enumerate(cols):
         start, end = X.indptr[row], X.indptr[row + 1]

@@ -23,8 +23,6 @@ from collections.abc import Sequence
 
 import numpy as np
 from scipy import sparse
-from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import GroupKFold
 
 from ksmcode.learn.embed import Embedder
 from ksmcode.learn.examples import Examples
@@ -87,6 +85,8 @@ class CodingModel:
         pairs = self._pairs(examples, memory, oof, documents=examples.documents)
         target = labels.reshape(-1)
         weights = np.repeat(examples.weights, len(self.code_ids)) * known.reshape(-1)
+        from sklearn.linear_model import LogisticRegression  # fitting only: applying needs none
+
         meta = LogisticRegression(C=self.C, max_iter=3000)
         meta.fit(pairs, target, sample_weight=weights)
         self.meta_coef_ = meta.coef_[0]
@@ -97,6 +97,8 @@ class CodingModel:
         self, X: sparse.csr_matrix, labels: np.ndarray, known: np.ndarray, weights: np.ndarray
     ) -> tuple[np.ndarray, np.ndarray]:
         """One linear text classifier per code (zeros for codes with too few positives)."""
+        from sklearn.linear_model import LogisticRegression
+
         coef = np.zeros((len(self.code_ids), X.shape[1]))
         intercept = np.full(len(self.code_ids), -10.0)
         for k in range(len(self.code_ids)):
@@ -120,6 +122,8 @@ class CodingModel:
     ) -> np.ndarray:
         """Text-classifier probabilities for the training units from models that did not see
         their document."""
+        from sklearn.model_selection import GroupKFold
+
         documents = np.asarray(examples.documents)
         folds = min(TEXT_FOLDS, len(set(documents)))
         out = np.zeros(labels.shape)
