@@ -7,10 +7,10 @@ rows there, so only its rows (``CodedDocument``) travel back. ``DocumentCoder`` 
 per-document unit of work.
 
 Where processes can be forked (Linux, macOS), this process builds the pipelines once and the
-workers are forked from it, built; a worker is replaced by a fresh fork after every
-``GENERATION`` bytes of transcripts, because spaCy's vocabulary (and every per-word cache) only
-grows with the words it has seen: so memory does not grow with the corpus, whatever its size.
-A fresh fork learns the common words again (~2 s), so a generation is large.
+workers are forked from it, built. spaCy's vocabulary (and every per-word cache) only grows
+with the words a worker has seen, about 1 KB a new word; so once a worker's memory passes
+``WORKER_MEMORY`` the workers are replaced by fresh forks, and memory does not grow with the
+corpus, whatever its size. A fresh fork learns the common words again (~1.5 s a time).
 """
 
 from __future__ import annotations
@@ -19,7 +19,9 @@ import ctypes
 import itertools
 import multiprocessing
 import os
+import resource
 import signal
+import sys
 import threading
 from collections import deque
 from collections.abc import Generator, Iterable, Iterator
@@ -42,7 +44,8 @@ if TYPE_CHECKING:  # the coder's module imports scikit-learn; a rules-only run n
     from ksmcode.learn.coder import LearnedCoder
 
 BATCH = 8  # documents per worker or Dask task (the model decides a batch at once)
-GENERATION = 16_000_000  # bytes of transcripts a forked worker codes before it is replaced
+# Peak memory past which forked workers are replaced (or 1.5x their memory when forked, if more).
+WORKER_MEMORY = 380 * 2**20
 _PR_SET_PDEATHSIG = 1
 
 
@@ -64,15 +67,6 @@ class Task:
 
     source: SourceFile
     document: Document | None = None
-
-    def size(self) -> int:
-        """The task's bytes of transcript (0 if its file cannot be read: reading says why)."""
-        if self.document is not None:
-            return len(self.document.text)
-        try:
-            return self.source.path.stat().st_size
-        except OSError:
-            return 0
 
 
 @dataclass(frozen=True)
@@ -155,58 +149,56 @@ def code_tasks(
         yield from _on_dask(tasks, settings, scheduler)
         return
     jobs = jobs or os.cpu_count() or 1
-    if "fork" not in multiprocessing.get_all_start_methods():
-        # Workers would each rebuild the pipelines: one pool for the run, or none at all.
-        if jobs == 1:
-            batches = _batches(tasks)
-            yield from itertools.chain.from_iterable(
-                map((coder or DocumentCoder(settings)).code_batch, batches)
-            )
-        else:
-            yield from _in_pool(tasks, settings, jobs, None)
+    batches = _batches(tasks)
+    context: BaseContext | None = None
+    if "fork" in multiprocessing.get_all_start_methods():
+        global _process_coder
+        _process_coder = (coder or DocumentCoder(settings)).warm()  # forked workers inherit it
+        context = multiprocessing.get_context("fork")
+    elif jobs == 1:  # a spawned worker would rebuild the pipelines: code here
+        coder = coder or DocumentCoder(settings)
+        yield from itertools.chain.from_iterable(map(coder.code_batch, batches))
         return
-    global _process_coder
-    _process_coder = (coder or DocumentCoder(settings)).warm()  # forked workers inherit it
-    for generation in _generations(tasks, jobs * GENERATION):
-        yield from _in_pool(generation, settings, jobs, multiprocessing.get_context("fork"))
-
-
-def _generations(tasks: Iterable[Task], size: int) -> Iterator[list[Task]]:
-    """``tasks`` in runs of about ``size`` bytes of transcripts (at least one task each)."""
-    generation: list[Task] = []
-    total = 0
-    for task in tasks:
-        generation.append(task)
-        total += task.size()
-        if total >= size:
-            yield generation
-            generation, total = [], 0
-    if generation:
-        yield generation
+    while (yield from _in_pool(batches, settings, jobs, context)):
+        pass  # a worker was full: the rest goes to fresh ones
 
 
 def _in_pool(
-    tasks: Iterable[Task], settings: CodeSettings, jobs: int, context: BaseContext | None
-) -> Iterator[CodedDocument]:
+    batches: Iterator[list[Task]], settings: CodeSettings, jobs: int, context: BaseContext | None
+) -> Generator[CodedDocument, None, bool]:
+    """Code ``batches`` in a pool of ``jobs`` workers until they run out (returns False) or
+    a worker is full (True: the batches not sent yet are left in ``batches``)."""
+    pending: deque = deque()
     with ProcessPoolExecutor(
         jobs, mp_context=context, initializer=_start_worker, initargs=(settings,)
     ) as pool:
         try:
-            for coded in pool.map(_code_here, _batches(tasks)):
+            full = False
+            for batch in batches:
+                pending.append(pool.submit(_code_here, batch))
+                if len(pending) >= 2 * jobs:
+                    coded, full = pending.popleft().result()
+                    yield from coded
+                    if full:
+                        break
+            while pending:
+                coded, _ = pending.popleft().result()
                 yield from coded
+            return full
         except BaseException:
             pool.shutdown(wait=False, cancel_futures=True)
             raise
 
 
 _process_coder: DocumentCoder | None = None  # a worker process's coder
+_memory_limit = 0  # a forked worker's peak memory (bytes) past which it says it is full
 _local = threading.local()  # a Dask worker thread's coder
 
 
 def _start_worker(settings: CodeSettings) -> None:
     """Worker set-up: die with the parent (Linux); keep the coder inherited from the parent
     (fork) or build one (spawn)."""
-    global _process_coder
+    global _process_coder, _memory_limit
     try:
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
@@ -215,6 +207,7 @@ def _start_worker(settings: CodeSettings) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     if _process_coder is None or _process_coder.settings is not settings:
         _process_coder = DocumentCoder(settings)
+    _memory_limit = max(WORKER_MEMORY, int(_peak_memory() * 1.5))
 
 
 def _batches(tasks: Iterable[Task]) -> Iterator[list[Task]]:
@@ -222,9 +215,16 @@ def _batches(tasks: Iterable[Task]) -> Iterator[list[Task]]:
     return iter(lambda: list(itertools.islice(remaining, BATCH)), [])
 
 
-def _code_here(tasks: list[Task]) -> list[CodedDocument]:
+def _code_here(tasks: list[Task]) -> tuple[list[CodedDocument], bool]:
+    """The batch coded, and whether this worker is full (its memory past its limit)."""
     assert _process_coder is not None
-    return _process_coder.code_batch(tasks)
+    return _process_coder.code_batch(tasks), _peak_memory() > _memory_limit
+
+
+def _peak_memory() -> int:
+    """This process's peak resident memory in bytes (a fork starts at its parent's)."""
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak if sys.platform == "darwin" else peak * 1024  # macOS counts bytes, Linux KB
 
 
 def _code_on_dask(settings: CodeSettings, tasks: list[Task]) -> list[CodedDocument]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import shutil
@@ -75,11 +76,15 @@ def test_workers_are_replaced_by_fresh_forks_and_write_the_same_bytes(
             handle.write(f"{os.getpid()}\n" * len(tasks))
         return code_batch(self, tasks)
 
+    calls = itertools.count()  # in each worker: at its start, then after each batch
+    monkeypatch.setattr(runner, "_peak_memory", lambda: 0 if next(calls) == 0 else 2**60)
     monkeypatch.setattr(runner.DocumentCoder, "code_batch", noting_pid)
-    monkeypatch.setattr(runner, "GENERATION", 1)  # one byte: one document per worker
+    monkeypatch.setattr(runner, "BATCH", 1)
     assert code(study, data, "recycled", cache=False) == one
     workers = pids.read_text().split()
-    assert len(workers) == len(set(workers)) == 3  # the study's three documents
+    # The first worker is full after its first document, and codes the one already sent to
+    # it; a fresh fork codes the third.
+    assert len(workers) == 3 and workers[0] == workers[1] != workers[2]
     assert str(os.getpid()) not in workers
 
 
