@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import random
 import zlib
 
 from ksmcode.codebook.load import load_codebook
@@ -16,12 +17,19 @@ SUFFIXES = ["", "kan", "an", "i", "is", "nya", "lah", "kah", "annya", "kannya", 
             "mu", "pun", "isasi", "anlah"]  # fmt: skip
 
 
+def unfiltered(protect=()) -> Normalizer:
+    """A normaliser that gives every word to Sastrawi."""
+    normaliser = Normalizer("id", protect)
+    normaliser._may_stem_to_a_form = lambda word: True  # type: ignore[method-assign]
+    return normaliser
+
+
 def test_restricted_normaliser_compares_like_the_full_one():
     engine = Engine(load_codebook("codebooks/ksm.yaml"))
     restricted = engine.language("id").rules.normalise
     forms = restricted._forms
     assert forms  # the codebook's forms are known, so the restriction is on
-    full = Normalizer("id", engine.codebook.protect)
+    full = unfiltered(engine.codebook.protect)
     roots = sorted(f for f in forms if f.isalpha() and len(f) > 2)[:120]
     words = {
         p + body + s
@@ -33,3 +41,20 @@ def test_restricted_normaliser_compares_like_the_full_one():
     for word in sorted(words):
         expected, got = full(word), restricted(word)
         assert got == expected or (got not in forms and expected not in forms), word
+
+
+def test_words_that_stem_to_no_root_skip_sastrawi_and_keep_their_form():
+    syllables = [c + v for c in "bcdfghjklmnprstwy" for v in "aiueo"] + ["ng", "ny", "kh", "sy"]
+    draw = random.Random(7)
+    words = {
+        draw.choice(PREFIXES)
+        + "".join(draw.choice(syllables) for _ in range(draw.randint(1, 4)))
+        + draw.choice(SUFFIXES)
+        for _ in range(3000)
+    }
+    words |= {"lininuk", "perkinugenan", "pelatihannya", "dikerjakan", "mengkhisis"}
+    filtered, full = Normalizer("id"), unfiltered()
+    skipped = [w for w in sorted(words) if not filtered._may_stem_to_a_form(w)]
+    assert len(skipped) > len(words) / 4  # the filter does skip
+    for word in sorted(words):
+        assert filtered(word) == full(word), word
