@@ -28,11 +28,11 @@ NO_LENGTH_LIMIT = 2**62  # spaCy's max_length guards parser memory; blank pipeli
 LANGUAGES = ("id", "en")
 CLITICS = ("nya", "lah", "kah", "pun", "ku", "mu")
 # Endings Sastrawi strips (derivational, possessive, particle; see ``Normalizer.restrict_to``).
-_ENDINGS = sorted(
-    {d + p + q for d in ("", "is", "isme", "isasi", "i", "kan", "an") for p in ("", "ku", "mu",
-     "nya") for q in ("", "lah", "kah", "tah", "pun")},
-    key=len,
+_ENDINGS = frozenset(
+    d + p + q for d in ("", "is", "isme", "isasi", "i", "kan", "an") for p in ("", "ku", "mu",
+    "nya") for q in ("", "lah", "kah", "tah", "pun")
 )  # fmt: skip
+_LONGEST_ENDING = max(map(len, _ENDINGS))
 # Letters a recoding prefix (meny-, pen-, mem-, meng-, per-, pel-) or an infix (-el-, -em-,
 # -er-, -in-) leaves before a root that has lost its first letter.
 _RECODED = frozenset("ymngrl")
@@ -170,10 +170,10 @@ class Normalizer:
     def _may_stem_to_a_form(self, word: str) -> bool:
         if word in self._forms or not word.isascii() or "-" in word:
             return True
-        for ending in _ENDINGS:
-            if not word.endswith(ending):
+        for cut in range(min(_LONGEST_ENDING, len(word)) + 1):
+            if cut and word[-cut:] not in _ENDINGS:
                 continue
-            body = word[: len(word) - len(ending)] if ending else word
+            body = word[: len(word) - cut]
             for length in self._root_lengths:
                 if length >= len(body):
                     break
