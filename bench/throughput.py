@@ -46,16 +46,41 @@ def run_ksmcode(corpus: Path, codebook: Path, out: Path, *args: str) -> tuple[fl
     return run_command("code", str(corpus), *options, "--no-cache", *args)
 
 
+# Runs ksmcode's CLI and, at exit, writes the peak RSS (KB) of its own memory (VmHWM: Linux
+# counts a process's memory before exec in its ru_maxrss, so a process started from this
+# one's large one would report this one's size) and of its worker processes.
+PEAK_RSS = """
+import atexit, os, resource, runpy, sys
+
+def peak():
+    with open("/proc/self/status") as status:
+        own = next(int(line.split()[1]) for line in status if line.startswith("VmHWM"))
+    workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    with open(os.environ["KSMCODE_BENCH_RSS"], "w") as out:
+        out.write(str(max(own, workers)))
+
+atexit.register(peak)
+sys.argv = ["ksmcode", *sys.argv[1:]]
+runpy.run_module("ksmcode", run_name="__main__")
+"""
+
+
 def run_command(*args: str) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MB) of ``python -m ksmcode *args`` in a fresh process."""
-    command = [sys.executable, "-m", "ksmcode", *args]
+    """Wall seconds and peak RSS (MB) of ``python -m ksmcode *args`` in a fresh process (its
+    main process or its largest worker)."""
+    rss_file = Path(os.environ.get("TMPDIR", "/tmp")) / f"ksmcode-bench-rss-{os.getpid()}"
+    command = [sys.executable, "-c", PEAK_RSS, *args]
     start = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(process.pid, 0)
+    process = subprocess.run(
+        command,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "KSMCODE_BENCH_RSS": str(rss_file)},
+    )
     seconds = time.perf_counter() - start
-    if status:
-        sys.exit(f"ksmcode failed: {' '.join(command)}\n{process.stderr.read().decode()}")
-    return seconds, usage.ru_maxrss / 1024
+    if process.returncode:
+        sys.exit(f"ksmcode failed: ksmcode {' '.join(args)}\n{process.stderr.decode()}")
+    return seconds, int(rss_file.read_text()) / 1024
 
 
 def unit_texts(corpus: Path) -> list[str]:
