@@ -17,6 +17,7 @@ import difflib
 from collections.abc import Mapping, Sequence
 from typing import Literal
 
+import numpy as np
 import pandas as pd
 
 from ksmcode.errors import AnalysisError
@@ -217,15 +218,18 @@ def cooccurrence(
     if negated not in ("include", "exclude"):
         raise AnalysisError(f"unknown negated mode '{negated}'; use include or exclude")
     check_codes(codes)
-    incidence = pd.DataFrame(0, index=pd.Index([], name="segment_id"), columns=list(codes))
+    incidence = np.zeros((0, len(codes)))
     if not segments.empty:
         pairs = coded_pairs(segments, codes)
         if negated == "exclude":
             pairs = pairs[~pairs["negated"]]
-        incidence = pd.crosstab(pairs["segment_id"], pairs["code"]).clip(upper=1)
-        incidence = incidence.reindex(columns=list(codes), fill_value=0)
-    both = incidence.T.dot(incidence).reindex(index=codes, columns=codes, fill_value=0)
-    both = both.astype(int)
+        units, unit_ids = pd.factorize(pairs["segment_id"])
+        column = {c: k for k, c in enumerate(codes)}
+        incidence = np.zeros((len(unit_ids), len(codes)))  # float: the product runs in BLAS
+        incidence[units, pairs["code"].map(column).to_numpy(dtype=int)] = 1
+    both = pd.DataFrame(
+        (incidence.T @ incidence).astype(int), index=list(codes), columns=list(codes)
+    )
     if measure == "count":
         result = both
     else:

@@ -221,8 +221,10 @@ def _negations(denied: pd.DataFrame, codes: list[str], by: str, max_chars: int) 
 def _marked(quotes: pd.DataFrame, coding: Coding) -> pd.DataFrame:
     """Add ``marks``: the affirmed evidence words of each quote's code in its segment."""
     evidence = coding.evidence
-    affirmed = evidence[~evidence["negated"].astype(bool)] if len(evidence) else evidence
-    words = affirmed.groupby(["segment_id", "code"])["matched"].agg(
+    if len(evidence):  # the affirmed evidence of the quoted segments only
+        quoted = evidence["segment_id"].isin(set(quotes["segment_id"]))
+        evidence = evidence[quoted & ~evidence["negated"].astype(bool)]
+    words = evidence.groupby(["segment_id", "code"])["matched"].agg(
         lambda m: tuple(dict.fromkeys(" ".join(str(w).split()) for w in m))
     )
     keys = zip(quotes["segment_id"], quotes["code"], strict=True)
