@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import uuid
 import zipfile
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lxml import etree
 from test_refiqda_study import make_codebook, make_corpus, make_segments
 
 from ksmcode.errors import ExportError
 from ksmcode.refiqda import export_qdc, export_qdpx
-from ksmcode.refiqda.guids import code_guid, source_guid
+from ksmcode.refiqda.guids import KSMCODE_NAMESPACE, code_guid, source_guid, stable_guid
 
 NS = {"q": "urn:QDA-XML:project:1.0"}
 
@@ -145,3 +148,10 @@ def test_bad_segments_are_refused(tmp_path: Path, change: dict, message: str) ->
         export_qdpx(corpus, make_codebook(), segs, tmp_path / "bad.qdpx")
     assert message in str(err.value)
     assert not (tmp_path / "bad.qdpx").exists()
+
+
+@settings(max_examples=300, deadline=None)
+@given(kind=st.text(max_size=12), parts=st.lists(st.one_of(st.text(), st.integers()), max_size=4))
+def test_stable_guids_are_uuid5_of_the_ksmcode_namespace(kind, parts):
+    key = "\x1f".join([kind, *(str(p) for p in parts)])
+    assert stable_guid(kind, *parts) == str(uuid.uuid5(KSMCODE_NAMESPACE, key))

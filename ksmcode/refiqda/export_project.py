@@ -46,7 +46,11 @@ def _check(corpus: Corpus, codebook: Codebook, segments: pd.DataFrame) -> dict[s
     docs = {d.id: d for d in corpus.documents}
     codes = set(codebook.code_ids)
     problems: list[Problem] = []
-    for row in segments.itertuples(index=False):
+    length = segments["document"].map({d.id: len(d.text) for d in corpus.documents})
+    start = pd.to_numeric(segments["start"], errors="coerce")
+    end = pd.to_numeric(segments["end"], errors="coerce")
+    fine = (start >= 0) & (start <= end) & (end <= length) & segments["code"].isin(codes)
+    for row in segments[~fine.to_numpy(dtype=bool)].itertuples(index=False):  # rows to report
         doc = docs.get(row.document)
         if doc is None:
             problems.append(Problem(f"document '{row.document}' is not in the corpus"))
