@@ -22,7 +22,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -30,8 +30,10 @@ from ksmcode.codebook.model import Codebook
 from ksmcode.errors import AnalysisError
 from ksmcode.export.tables import FORMATS, read_table
 from ksmcode.flags import flags
-from ksmcode.matching.engine import CodingResult, DocumentCoding
 from ksmcode.model import Document, Match, Segment
+
+if TYPE_CHECKING:  # the engine imports spaCy, which analyses of a finished run never need
+    from ksmcode.matching.engine import CodingResult, DocumentCoding
 
 ID_COLUMNS = [
     "document",
