@@ -67,3 +67,17 @@ def test_python_dash_m_runs():
 def test_every_public_name_resolves():
     for name in ksmcode.__all__:
         assert getattr(ksmcode, name) is not None
+
+
+def test_analyses_of_a_finished_run_import_no_spacy(coded_out):
+    code = (
+        "import sys\n"
+        "from typer.testing import CliRunner\n"
+        "from ksmcode.cli import app\n"
+        f"for args in (['matrix'], ['triangulate'], ['agree', 'sources']):\n"
+        f"    result = CliRunner().invoke(app, [*args, '--out', {str(coded_out)!r}])\n"
+        "    assert result.exit_code == 0, result.output\n"
+        "print(sorted(m for m in ('spacy', 'sklearn') if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip().splitlines()[-1] == "[]"
