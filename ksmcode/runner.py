@@ -19,7 +19,6 @@ import ctypes
 import itertools
 import multiprocessing
 import os
-import resource
 import signal
 import sys
 import threading
@@ -222,7 +221,12 @@ def _code_here(tasks: list[Task]) -> tuple[list[CodedDocument], bool]:
 
 
 def _peak_memory() -> int:
-    """This process's peak resident memory in bytes (a fork starts at its parent's)."""
+    """This process's peak resident memory in bytes (a fork starts at its parent's); 0 where
+    it cannot be known (Windows: workers are then never replaced)."""
+    try:
+        import resource
+    except ImportError:
+        return 0
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return peak if sys.platform == "darwin" else peak * 1024  # macOS counts bytes, Linux KB
 
