@@ -16,6 +16,7 @@ corpus, whatever its size. A fresh fork learns the common words again (~1.5 s a 
 from __future__ import annotations
 
 import ctypes
+import gc
 import itertools
 import multiprocessing
 import os
@@ -158,8 +159,14 @@ def code_tasks(
         coder = coder or DocumentCoder(settings)
         yield from itertools.chain.from_iterable(map(coder.code_batch, batches))
         return
-    while (yield from _in_pool(batches, settings, jobs, context)):
-        pass  # a worker was full: the rest goes to fresh ones
+    # What exists now (the pipelines, the model) lives for the whole run: the garbage
+    # collector, here and in the forked workers, need not scan it again and again.
+    gc.freeze()
+    try:
+        while (yield from _in_pool(batches, settings, jobs, context)):
+            pass  # a worker was full: the rest goes to fresh ones
+    finally:
+        gc.unfreeze()
 
 
 def _in_pool(

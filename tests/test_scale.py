@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import itertools
 import json
 import os
@@ -86,6 +87,7 @@ def test_workers_are_replaced_by_fresh_forks_and_write_the_same_bytes(
     # it; a fresh fork codes the third.
     assert len(workers) == 3 and workers[0] == workers[1] != workers[2]
     assert str(os.getpid()) not in workers
+    assert gc.get_freeze_count() == 0  # the run froze its set-up for the collector, then thawed
 
 
 def test_a_rerun_codes_only_new_and_changed_documents(study, data):
