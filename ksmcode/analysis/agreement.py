@@ -22,7 +22,6 @@ import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-import krippendorff
 import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
@@ -82,6 +81,8 @@ def krippendorff_alpha(ratings: np.ndarray, categories: Sequence[float] | None =
     if values.size == 0 or np.unique(values).size < 2:
         return float("nan")
     domain = _categories(ratings, categories)
+    import krippendorff  # imported when used: it takes 50 ms to load
+
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         return float(

@@ -15,9 +15,6 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-import openpyxl
-from openpyxl.utils.exceptions import InvalidFileException
-
 from ksmcode.errors import TranscriptError
 from ksmcode.io.base import ReadResult, join_turns
 from ksmcode.io.decode import normalize_newlines, read_text_file
@@ -72,6 +69,9 @@ def _csv_rows(path: Path, text: str, delimiter: str) -> list[list[str]]:
 
 
 def _xlsx_rows(path: Path) -> list[list[Any]]:
+    import openpyxl  # imported when a workbook is read: it takes 60 ms to load
+    from openpyxl.utils.exceptions import InvalidFileException
+
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:

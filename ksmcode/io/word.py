@@ -5,9 +5,6 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-import docx
-from docx.opc.exceptions import OpcError
-
 from ksmcode.errors import TranscriptError
 from ksmcode.io.base import ReadResult
 from ksmcode.io.decode import normalize_newlines
@@ -16,6 +13,9 @@ from ksmcode.io.turns import split_turns
 
 def read_docx(path: Path) -> ReadResult:
     """Read the body paragraphs of a .docx file (tables, headers and notes are not read)."""
+    import docx  # imported when a .docx is read: python-docx takes 50 ms to load
+    from docx.opc.exceptions import OpcError
+
     try:
         paragraphs = [p.text for p in docx.Document(str(path)).paragraphs]
     # SyntaxError covers lxml's XMLSyntaxError for damaged XML parts inside the zip; python-docx
