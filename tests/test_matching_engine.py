@@ -228,10 +228,11 @@ def test_filters_record_what_they_suppress(engine, text, expected):
 
 
 PATTERN_WORDS = ["awal", "mula", "3", "12", "kali", "seminggu", "jiwa", "kepala", "keluarga",
-                 "warga", "layak", "tidak", "atau", "ada", ".", "rapat"]  # fmt: skip
+                 "warga", "layak", "tidak", "atau", "ada", ".", "rapat", "jadi", "ngerti",
+                 "lebih", "bersih", "maunya", "apa", "lanjut", "nggak", "kami"]  # fmt: skip
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(st.lists(st.sampled_from(PATTERN_WORDS), max_size=30))
 def test_anchored_token_patterns_find_what_the_full_matcher_finds(ksm_rules, words):
     doc = ksm_rules.nlp.make_doc(" ".join(words))

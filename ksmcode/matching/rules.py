@@ -17,6 +17,8 @@ from ksmcode.errors import CodebookError, Problem
 from ksmcode.matching.globs import GlobMatcher
 from ksmcode.nlp import Normalizer
 
+Anchor = tuple[str, set[str], int, int]  # attribute, values, fewest and most tokens before
+
 
 @dataclass(frozen=True)
 class RuleRef:
@@ -45,11 +47,12 @@ class CompiledRules:
         self._words: dict[int, tuple[int, str]] = {}  # orth id -> (NORM id, lower-cased word)
         self.refs: dict[int, RuleRef] = {}
         self._forms: set[str] | None = set()  # every NORM a rule compares with, if known
-        # Where token patterns can start: (attribute, fewest, most tokens before it) -> values
-        # of an anchor token, and the longest pattern; None when one cannot be anchored.
-        self._anchors: dict[tuple[str, int, int], set[str]] | None = {}
+        # Where token patterns can start: per pattern, its anchors (attribute, values, fewest
+        # and most tokens before it), and the longest pattern; None when one has no anchor.
+        self._anchors: list[list[Anchor]] | None = []
         self._longest = 0
-        self._anchored: dict[str, tuple[tuple[int, int], ...]] = {}  # word -> its offsets
+        # word -> the (pattern, anchor) pairs it stands for
+        self._anchored: dict[str, tuple[tuple[int, int], ...]] = {}
         problems: list[Problem] = []
         for code in codebook.codes:
             for kw in _for(code.keywords, language):
@@ -92,12 +95,11 @@ class CompiledRules:
             self._forms = None
 
     def _add_start(self, tokens: tuple[dict[str, Any], ...]) -> None:
-        anchor = _anchor(tokens)
-        if anchor is None or self._anchors is None:
+        anchors = _anchors(tokens)
+        if not anchors or self._anchors is None:
             self._anchors = None
             return
-        attr, values, fewest, most = anchor
-        self._anchors.setdefault((attr, fewest, most), set()).update(values)
+        self._anchors.append(anchors)
         self._longest = max(self._longest, len(tokens))
 
     def _key(self, ref: RuleRef) -> str:
@@ -150,22 +152,27 @@ class CompiledRules:
 
     def _pattern_hits(self, doc, lowers: list[str]) -> list[tuple[int, int, int]]:
         """Token pattern hits. The Matcher tries every pattern at every token, which costs
-        more than all phrase matching; when every pattern has an anchor (a token with LOWER
-        or NORM values at a bounded distance from its start) and a bounded length, it runs
-        only where one can start."""
+        more than all phrase matching; when every pattern has anchors (tokens with LOWER or
+        NORM values at a bounded distance from its start) and a bounded length, it runs only
+        where all of some pattern's anchors stand."""
         if self._anchors is None:
             return self.by_tokens(doc)
-        starts: set[int] = set()
-        offsets, anchored = self._anchored, self._anchored.get
+        allowed: dict[int, list[set[int]]] = {}  # pattern -> per anchor, the starts it allows
+        anchored, find = self._anchored.get, self._anchor_pairs
         for i, word in enumerate(lowers):
-            found = anchored(word)
-            if found is None:
-                found = offsets[word] = self._anchor_offsets(word)
-            for fewest, most in found:
-                starts.update(range(max(0, i - most), i - fewest + 1))
+            pairs = anchored(word)
+            if pairs is None:
+                pairs = self._anchored[word] = find(word)
+            for pattern, anchor in pairs:
+                _, _, fewest, most = self._anchors[pattern][anchor]
+                starts = allowed.setdefault(pattern, [set() for _ in self._anchors[pattern]])
+                starts[anchor].update(range(max(0, i - most), i - fewest + 1))
+        possible: set[int] = set()
+        for starts in allowed.values():
+            possible |= set.intersection(*starts)
         hits: list[tuple[int, int, int]] = []
         window = None  # overlapping stretches are matched together, in one call
-        for start in sorted(starts):
+        for start in sorted(possible):
             if window and start <= window[1]:
                 window[1] = start + self._longest
                 continue
@@ -176,37 +183,38 @@ class CompiledRules:
             hits.extend(self._window_hits(doc, *window))
         return hits
 
-    def _anchor_offsets(self, word: str) -> tuple[tuple[int, int], ...]:
-        """How many tokens (fewest, most) before ``word`` a pattern it anchors starts."""
+    def _anchor_pairs(self, word: str) -> tuple[tuple[int, int], ...]:
+        """The (pattern, anchor) pairs whose values ``word`` has."""
         assert self._anchors is not None
+        norm = self.normalise(word)
         return tuple(
-            (fewest, most)
-            for (attr, fewest, most), values in self._anchors.items()
-            if (word if attr == "LOWER" else self.normalise(word)) in values
+            (p, a)
+            for p, anchors in enumerate(self._anchors)
+            for a, (attr, values, _, _) in enumerate(anchors)
+            if (word if attr == "LOWER" else norm) in values
         )
 
     def _window_hits(self, doc, start: int, end: int) -> list[tuple[int, int, int]]:
         return [(k, start + s, start + e) for k, s, e in self.by_tokens(doc[start:end])]
 
 
-def _anchor(tokens: tuple[dict[str, Any], ...]) -> tuple[str, set[str], int, int] | None:
-    """A token a pattern always has, with the LOWER or NORM values it must take, and how
-    many tokens (fewest, most) come before it; None if there is none or the pattern's length
-    is not bounded."""
+def _anchors(tokens: tuple[dict[str, Any], ...]) -> list[Anchor]:
+    """Every token a pattern always has that requires LOWER or NORM values, with the values
+    and how many tokens (fewest, most) come before it; none if the length is not bounded."""
+    if not _bounded(tokens):
+        return []
+    anchors: list[Anchor] = []
     fewest = most = 0
     for token in tokens:
-        op = next((v for k, v in token.items() if str(k).upper() == "OP"), None)
-        if op == "?":
+        if next((v for k, v in token.items() if str(k).upper() == "OP"), None) == "?":
             most += 1
             continue
-        if op not in (None, "1"):
-            return None  # *, +, ! or a range: no bounded length or position
-        anchor = _values(token)
-        if anchor is not None:
-            return (*anchor, fewest, most) if _bounded(tokens) else None
+        values = _values(token)
+        if values is not None:
+            anchors.append((*values, fewest, most))
         fewest += 1
         most += 1
-    return None
+    return anchors
 
 
 def _bounded(tokens: tuple[dict[str, Any], ...]) -> bool:
