@@ -45,7 +45,7 @@ if TYPE_CHECKING:  # the coder's module imports scikit-learn; a rules-only run n
 
 BATCH = 8  # documents per worker or Dask task (the model decides a batch at once)
 # Peak memory past which forked workers are replaced (or 1.5x their memory when forked, if more).
-WORKER_MEMORY = 380 * 2**20
+WORKER_MEMORY = 360 * 2**20
 _PR_SET_PDEATHSIG = 1
 
 
