@@ -53,8 +53,11 @@ PEAK_RSS = """
 import atexit, os, resource, runpy, sys
 
 def peak():
-    with open("/proc/self/status") as status:
-        own = next(int(line.split()[1]) for line in status if line.startswith("VmHWM"))
+    try:
+        with open("/proc/self/status") as status:
+            own = next(int(line.split()[1]) for line in status if line.startswith("VmHWM"))
+    except OSError:  # not Linux: ru_maxrss (which there counts this process alone)
+        own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     with open(os.environ["KSMCODE_BENCH_RSS"], "w") as out:
         out.write(str(max(own, workers)))
