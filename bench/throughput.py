@@ -59,8 +59,9 @@ def peak():
     except OSError:  # not Linux: ru_maxrss (which there counts this process alone)
         own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    scale = 1024 if sys.platform == "darwin" else 1  # macOS counts bytes, Linux KB
     with open(os.environ["KSMCODE_BENCH_RSS"], "w") as out:
-        out.write(str(max(own, workers)))
+        out.write(str(max(own, workers) // scale))
 
 atexit.register(peak)
 sys.argv = ["ksmcode", *sys.argv[1:]]
