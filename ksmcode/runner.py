@@ -24,12 +24,13 @@ import signal
 import sys
 import threading
 from collections import deque
-from collections.abc import Generator, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 from multiprocessing.context import BaseContext
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ksmcode.analysis.frame import DocumentRows, document_rows
 from ksmcode.codebook.model import Codebook
@@ -174,23 +175,12 @@ def _in_pool(
 ) -> Generator[CodedDocument, None, bool]:
     """Code ``batches`` in a pool of ``jobs`` workers until they run out (returns False) or
     a worker is full (True: the batches not sent yet are left in ``batches``)."""
-    pending: deque = deque()
     with ProcessPoolExecutor(
         jobs, mp_context=context, initializer=_start_worker, initargs=(settings,)
     ) as pool:
         try:
-            full = False
-            for batch in batches:
-                pending.append(pool.submit(_code_here, batch))
-                if len(pending) >= 2 * jobs:
-                    coded, full = pending.popleft().result()
-                    yield from coded
-                    if full:
-                        break
-            while pending:
-                coded, _ = pending.popleft().result()
-                yield from coded
-            return full
+            submit = lambda batch: pool.submit(_code_here, batch)  # noqa: E731
+            return (yield from _in_order(submit, batches, 2 * jobs))
         except BaseException:
             pool.shutdown(wait=False, cancel_futures=True)
             raise
@@ -221,6 +211,27 @@ def _batches(tasks: Iterable[Task]) -> Iterator[list[Task]]:
     return iter(lambda: list(itertools.islice(remaining, BATCH)), [])
 
 
+def _in_order(
+    submit: Callable[[list[Task]], Any], batches: Iterator[list[Task]], in_flight: int
+) -> Generator[CodedDocument, None, bool]:
+    """Submit ``batches`` (a future each, of the batch's documents and whether its worker is
+    full), at most ``in_flight`` at a time, and yield the documents in order; stop submitting
+    once a worker is full (returns True; the rest stays in ``batches``)."""
+    pending: deque = deque()
+    full = False
+    for batch in batches:
+        pending.append(submit(batch))
+        if len(pending) >= in_flight:
+            coded, full = pending.popleft().result()
+            yield from coded
+            if full:
+                break
+    while pending:
+        coded, _ = pending.popleft().result()
+        yield from coded
+    return full
+
+
 def _code_here(tasks: list[Task]) -> tuple[list[CodedDocument], bool]:
     """The batch coded, and whether this worker is full (its memory past its limit)."""
     assert _process_coder is not None
@@ -238,12 +249,13 @@ def _peak_memory() -> int:
     return peak if sys.platform == "darwin" else peak * 1024  # macOS counts bytes, Linux KB
 
 
-def _code_on_dask(settings: CodeSettings, tasks: list[Task]) -> list[CodedDocument]:
-    """A Dask task: code a batch of documents with this worker thread's coder."""
+def _code_on_dask(settings: CodeSettings, tasks: list[Task]) -> tuple[list[CodedDocument], bool]:
+    """A Dask task: code a batch of documents with this worker thread's coder (Dask workers
+    live on: never full)."""
     coder = getattr(_local, "coder", None)
     if coder is None or coder.settings != settings:
         coder = _local.coder = DocumentCoder(settings)
-    return coder.code_batch(tasks)
+    return coder.code_batch(tasks), False
 
 
 def _on_dask(
@@ -262,10 +274,5 @@ def _on_dask(
     with client:
         shared = client.scatter(settings, broadcast=True)
         in_flight = 2 * max(1, sum(client.nthreads().values()))
-        pending: deque = deque()
-        for batch in _batches(tasks):
-            pending.append(client.submit(_code_on_dask, shared, batch, pure=False))
-            while len(pending) >= in_flight:
-                yield from pending.popleft().result()
-        while pending:
-            yield from pending.popleft().result()
+        submit = partial(client.submit, _code_on_dask, shared, pure=False)
+        yield from _in_order(submit, _batches(tasks), in_flight)
