@@ -184,7 +184,6 @@ def main() -> None:
             )
             base = base or seconds
             row(f"--jobs {jobs}", mb, seconds, base, rss)
-    if args.jobs:
         out = str(args.work / "out")
         units = json.loads((args.work / "out" / "run.json").read_text())["counts"]["units"]
         header(f"analyses of that coding ({units} units), in fresh processes")
