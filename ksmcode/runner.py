@@ -36,6 +36,7 @@ from ksmcode.analysis.frame import DocumentRows, document_rows
 from ksmcode.codebook.model import Codebook
 from ksmcode.errors import ConfigError
 from ksmcode.export.coding import input_record
+from ksmcode.export.csvparts import CsvParts, csv_parts
 from ksmcode.io.corpus import SourceFile, read_document
 from ksmcode.learn.apply import apply_to_rows
 from ksmcode.matching.engine import Engine
@@ -60,6 +61,7 @@ class CodeSettings:
     interviewer: tuple[str, ...] | None = None
     keep_documents: bool = False  # return each document (pseudonymised runs keep their texts)
     model: Path | None = None  # the learned model applied after the rules
+    render_csv: bool = False  # each document's csv lines rendered by the coder (``CsvParts``)
 
 
 @dataclass(frozen=True)
@@ -73,13 +75,15 @@ class Task:
 @dataclass(frozen=True)
 class CodedDocument:
     """What coding one document gives back: its table rows, its run.json ``inputs`` entry,
-    its language, warnings from reading it, and the document itself if kept."""
+    its language, warnings from reading it, the document itself if kept, and its csv lines
+    if rendered."""
 
     rows: DocumentRows
     input: dict[str, str]
     language: str
     warnings: tuple[str, ...] = ()
     document: Document | None = None
+    csv: CsvParts | None = None  # its csv lines, when the settings ask for them
 
 
 class DocumentCoder:
@@ -123,6 +127,7 @@ class DocumentCoder:
             rows.append(document_rows(self.engine.code(document, settings.unit), settings.codebook))
         if self.coder is not None:
             rows = apply_to_rows(self.coder, rows, settings.codebook)
+        model = self.coder is not None
         return [
             CodedDocument(
                 coded,
@@ -130,6 +135,7 @@ class DocumentCoder:
                 document.meta.language or "id",
                 warnings,
                 document if settings.keep_documents else None,
+                csv_parts(coded, settings.codebook, model) if settings.render_csv else None,
             )
             for coded, document, warnings in zip(rows, documents, notes, strict=True)
         ]

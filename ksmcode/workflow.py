@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
 from contextlib import closing
 from dataclasses import dataclass, field, replace
@@ -133,6 +134,7 @@ def code_study(request: CodeRequest, on_progress: ProgressCallback | None = None
         interviewer,
         request.pseudonymise,
         request.model if coder else None,
+        render_csv=_workers_render(request),
     )
     tasks = [Task(source) for source in files]
     if request.pseudonymise:
@@ -171,11 +173,11 @@ def code_study(request: CodeRequest, on_progress: ProgressCallback | None = None
             if result is None:  # not cached, or an unreadable entry (recoded here)
                 result = local(task) if hit else next(coded)
                 if cache:
-                    cache.put(keys[i], result)
+                    cache.put(keys[i], replace(result, csv=None))
             ids.check(result.rows.document, task.source)
             reading.extend(result.warnings)
             languages.append(result.language)
-            writer.add(result.rows, result.input, result.document)
+            writer.add(result.rows, result.input, result.document, result.csv)
             if on_progress:
                 on_progress(i + 1, total, result.rows.document)
         options = {
@@ -199,6 +201,14 @@ def code_study(request: CodeRequest, on_progress: ProgressCallback | None = None
     if cache:
         cache.prune()
     return summary
+
+
+def _workers_render(request: CodeRequest) -> bool:
+    """Whether the workers render their documents' csv lines: with one worker process, this
+    process has a core of its own to render them while the worker codes; with several (or a
+    Dask cluster), rendering every document here would make this process the bottleneck."""
+    workers = request.jobs or os.cpu_count() or 1
+    return request.fmt == "csv" and (bool(request.scheduler) or workers > 1)
 
 
 def _beside(codebook: Path) -> Path | None:

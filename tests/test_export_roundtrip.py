@@ -10,13 +10,21 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ksmcode.analysis.frame import coding_frames, load_coding
+from ksmcode.analysis.frame import (
+    DocumentRows,
+    attribute_names,
+    coding_frames,
+    load_coding,
+    table_frames,
+)
 from ksmcode.codebook.load import load_codebook
 from ksmcode.errors import ExportError
-from ksmcode.export.tables import serialise, write_csv_rows, write_table, write_tables
+from ksmcode.export.csvparts import csv_parts
+from ksmcode.export.tables import csv_lines, serialise, write_table, write_tables
 from ksmcode.io import load_corpus
 from ksmcode.matching.engine import code_corpus
 from ksmcode.workflow import CodeRequest, code_study
+from tests.conftest import DATA
 
 
 @pytest.fixture()
@@ -106,20 +114,88 @@ COLUMN_KINDS = {
 
 
 @settings(max_examples=200, deadline=None)
-@given(
-    rows=st.lists(st.fixed_dictionaries(COLUMN_KINDS), max_size=6),
-    as_lists=st.booleans(),
-    appended=st.integers(0, 6),
-)
-def test_csv_rows_are_the_bytes_pandas_writes(tmp_path_factory, rows, as_lists, appended):
+@given(rows=st.lists(st.fixed_dictionaries(COLUMN_KINDS), max_size=6))
+def test_csv_lines_are_the_bytes_pandas_writes(tmp_path_factory, rows):
     folder = tmp_path_factory.mktemp("csv")
     columns = ["=label", *COLUMN_KINDS]
     rows = [{"=label": f"r{i}", **row} for i, row in enumerate(rows)]
-    given_rows = [[row[c] for c in columns] for row in rows] if as_lists else rows
-    write_csv_rows(folder / "fast.csv", columns, given_rows[:appended])
-    write_csv_rows(folder / "fast.csv", columns, given_rows[appended:], append=True)
+    lines = csv_lines([columns, *([row[c] for c in columns] for row in rows)])
+    (folder / "fast.csv").write_bytes("".join(lines).encode("utf-8"))
     serialise(pd.DataFrame(rows, columns=columns), folder / "pandas.csv", "csv")
     assert (folder / "fast.csv").read_bytes() == (folder / "pandas.csv").read_bytes()
+
+
+ATTRIBUTES = ["rt", "=village", "age"]
+ID_CELLS = st.fixed_dictionaries(
+    {
+        "segment_id": TEXT,
+        "start": st.integers(0, 10**6),
+        "end": st.integers(0, 10**6),
+        **{c: TEXT for c in ("speaker", "informant", "role", "method", "language", "text")},
+    }
+)
+
+
+@st.composite
+def document_rows(draw, code_ids: tuple[str, ...], model: bool) -> DocumentRows:
+    """A document's rows of every table, with some of ATTRIBUTES."""
+    document = draw(st.sampled_from(["a", "b,c", "=d"]))
+    units = [
+        {"document": document, **ids, **{c: draw(st.integers(0, 1)) for c in code_ids}}
+        for ids in draw(st.lists(ID_CELLS, max_size=3))
+    ]
+    model_cells = {"confidence": st.floats(0, 1), "source": TEXT} if model else {}
+    segment = st.fixed_dictionaries(
+        {
+            "code": st.sampled_from(code_ids),
+            "family": TEXT,
+            "negated": st.booleans(),
+            "denials": st.integers(0, 3),
+            "evidence": TEXT,
+            **model_cells,
+        }
+    )
+    segments = [
+        {"document": document, **ids, **cells}
+        for ids, cells in draw(st.lists(st.tuples(ID_CELLS, segment), max_size=3))
+    ]
+    evidence = st.tuples(TEXT, TEXT, st.integers(0, 99), st.integers(0, 99), TEXT, st.booleans())
+    evidence_rows = [
+        [document, "s1", code, rule, f"{code}/{rule}", term, start, end, matched, negated, ""]
+        for rule, term, start, end, matched, negated in draw(st.lists(evidence, max_size=3))
+        for code in code_ids[:1]
+    ]
+    suppressed = [[*row, "exclude", draw(TEXT)] for row in evidence_rows[:1]]
+    decision = st.tuples(st.floats(0, 1), st.floats(0, 1), st.integers(0, 1), st.integers(0, 4))
+    decisions = [
+        [document, "s1", code_ids[0], *cells, draw(TEXT)]
+        for cells in draw(st.lists(decision, max_size=2))
+    ]
+    present = draw(st.lists(st.sampled_from(ATTRIBUTES), unique=True))
+    attributes = {name: draw(TEXT.map(lambda t: t or "")) for name in present}
+    return DocumentRows(
+        document, attributes, units, segments, evidence_rows, suppressed,
+        decisions if model else None,
+    )  # fmt: skip
+
+
+@settings(max_examples=100, deadline=None)
+@given(data=st.data(), model=st.booleans())
+def test_csv_parts_join_to_the_bytes_pandas_writes(tmp_path_factory, data, model):
+    """Lines rendered without their attribute cells, joined with them later, are the csv of
+    one frame of every document's rows."""
+    folder = tmp_path_factory.mktemp("parts")
+    codebook = load_codebook(DATA / "codebook" / "valid.yaml")
+    documents = data.draw(st.lists(document_rows(codebook.code_ids, model), max_size=4))
+    attributes = attribute_names(d.attributes for d in documents)
+    frames = table_frames(documents, codebook, attributes, model=model)
+    for name, frame in frames.items():
+        parts = [csv_parts(d, codebook, model).join(name, attributes, d.attributes)
+                 for d in documents]  # fmt: skip
+        lines = csv_lines([list(frame.columns)]) + parts
+        (folder / "parts.csv").write_bytes("".join(lines).encode("utf-8"))
+        serialise(frame, folder / "pandas.csv", "csv")
+        assert (folder / "parts.csv").read_bytes() == (folder / "pandas.csv").read_bytes(), name
 
 
 CELLS = st.one_of(

@@ -7,6 +7,7 @@ import itertools
 import json
 import os
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -16,7 +17,7 @@ from ksmcode.export import coding as coding_module
 from ksmcode.export.tables import serialise
 from ksmcode.io import load_corpus
 from ksmcode.matching.engine import code_corpus
-from ksmcode.workflow import CodeRequest, code_study
+from ksmcode.workflow import CodeRequest, _workers_render, code_study
 
 TABLES = ("segments", "units", "evidence", "suppressed")
 
@@ -37,17 +38,19 @@ def code(study, data, out, **options) -> dict[str, bytes]:
     return {name: (study / out / f"{name}.csv").read_bytes() for name in TABLES}
 
 
-@pytest.mark.parametrize("fmt", ["csv", "jsonl"])
+@pytest.mark.parametrize(("fmt", "jobs"), [("csv", 1), ("csv", 2), ("jsonl", 1)])
 @pytest.mark.parametrize("late_column", [False, True])
 def test_streamed_tables_are_the_bytes_of_one_frame(
-    study, data, tmp_path, fmt, late_column, monkeypatch
+    study, data, tmp_path, fmt, jobs, late_column, monkeypatch
 ):
+    """With two workers, the workers render the csv lines (joined here with the attribute
+    columns, which a late column changes)."""
     monkeypatch.setattr(coding_module, "CHUNK", 1)  # every document appended on its own
     if late_column:  # the last document brings a metadata column the tables did not have
         last = study / "study" / "warga.md"
         last.write_text(last.read_text("utf-8").replace("role:", "village: Sukamaju\nrole:"))
     shutil.copy(data / "codebook" / "valid.yaml", study / "codebook.yaml")
-    code_study(request(study, "out", fmt=fmt))
+    code_study(request(study, "out", fmt=fmt, jobs=jobs, cache=False))
     assert ("Sukamaju" in (study / "out" / f"units.{fmt}").read_text("utf-8")) == late_column
     frames = coding_frames(
         code_corpus(load_corpus(study / "study"), load_codebook(study / "codebook.yaml"))
@@ -61,6 +64,15 @@ def test_streamed_tables_are_the_bytes_of_one_frame(
 def test_processes_write_the_same_bytes(study, data):
     one = code(study, data, "one", cache=False)
     assert code(study, data, "all", jobs=0, cache=False) == one
+    assert code(study, data, "two", jobs=2, cache=False) == one
+
+
+def test_workers_render_csv_lines_when_they_share_the_cores():
+    def render(**options) -> bool:
+        return _workers_render(CodeRequest(Path("t"), Path("c"), Path("o"), **options))
+
+    assert render(jobs=2) and render(scheduler="tcp://127.0.0.1:8786")
+    assert not render(jobs=1) and not render(jobs=2, fmt="xlsx")
 
 
 def test_workers_are_replaced_by_fresh_forks_and_write_the_same_bytes(

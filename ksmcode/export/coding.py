@@ -23,12 +23,12 @@ from ksmcode.analysis.frame import (
     document_rows,
     table_columns,
     table_frames,
-    table_rows,
 )
 from ksmcode.codebook.model import Codebook
 from ksmcode.errors import ExportError
 from ksmcode.export.atomic import ensure_writable, file_sha256, writing_into
-from ksmcode.export.tables import FORMATS, serialise, write_csv_rows
+from ksmcode.export.csvparts import CsvParts, csv_parts
+from ksmcode.export.tables import FORMATS, csv_lines, serialise
 from ksmcode.io.documents import DOCUMENTS_FILE, dump_documents
 from ksmcode.matching.engine import CodingResult
 from ksmcode.model import Document
@@ -160,7 +160,7 @@ class CodingWriter:
         names = ["segments", "units", "evidence", "suppressed"] + ["decisions"] * model
         self._targets = [self.folder / f"{name}.{fmt}" for name in names]
         self._appending = fmt in ("csv", "jsonl")  # tables written as documents come
-        self._pending: list[DocumentRows] = []
+        self._pending: list[tuple[DocumentRows, CsvParts | None]] = []
         self._tables: _Tables | None = None
 
     def __enter__(self) -> CodingWriter:
@@ -172,9 +172,16 @@ class CodingWriter:
             self._documents.close()
         shutil.rmtree(self.folder, ignore_errors=True)
 
-    def add(self, rows: DocumentRows, source: dict[str, str], document: Document | None = None):
+    def add(
+        self,
+        rows: DocumentRows,
+        source: dict[str, str],
+        document: Document | None = None,
+        csv: CsvParts | None = None,
+    ) -> None:
         """Spool one document's rows; ``source`` is its run.json ``inputs`` entry. With a
-        ``document``, its text is kept in documents.jsonl (pseudonymised runs)."""
+        ``document``, its text is kept in documents.jsonl (pseudonymised runs); ``csv`` is its
+        csv lines if they were rendered already (by a worker)."""
         with writing_into(self.out):
             pickle.dump(rows, self._rows, protocol=pickle.HIGHEST_PROTOCOL)
             if document is not None:
@@ -185,7 +192,7 @@ class CodingWriter:
             self.inputs.append(source)
             self._attributes.update(dict.fromkeys(rows.attributes))
             if self._appending:
-                self._pending.append(rows)
+                self._pending.append((rows, csv))
                 if len(self._pending) == CHUNK:
                     self._append_pending()
 
@@ -274,7 +281,7 @@ def _assemble(
         return
     tables, documents = _Tables(targets, codebook, attributes, fmt, model), _spooled(spool)
     for chunk in iter(lambda: list(itertools.islice(documents, CHUNK)), []):
-        tables.append(chunk)
+        tables.append([(rows, None) for rows in chunk])
     if not tables.started:  # no documents: the tables' headers only
         tables.append([])
 
@@ -294,14 +301,21 @@ class _Tables:
     def __post_init__(self) -> None:
         self.columns = table_columns(self.codebook, self.attributes, model=self.model)
 
-    def append(self, documents: list[DocumentRows]) -> None:
+    def append(self, documents: list[tuple[DocumentRows, CsvParts | None]]) -> None:
+        """Append some documents' rows (csv: rendered here unless they come rendered)."""
         if self.fmt == "csv":  # straight from the rows: no frames to build
-            rows = table_rows(documents, self.attributes, model=self.model)
+            parts = [p or csv_parts(rows, self.codebook, self.model) for rows, p in documents]
             for name, target in zip(self.columns, self.targets, strict=True):
-                if not self.started or rows[name]:
-                    write_csv_rows(target, self.columns[name], rows[name], append=self.started)
+                header = [] if self.started else csv_lines([self.columns[name]])
+                text = [p.join(name, self.attributes, rows.attributes) for (rows, _), p in
+                        zip(documents, parts, strict=True)]  # fmt: skip
+                if header or any(text):
+                    mode = "a" if self.started else "w"  # "w": the restart of a late column
+                    with target.open(mode, encoding="utf-8", newline="") as handle:
+                        handle.writelines(header + text)
         else:
-            frames = table_frames(documents, self.codebook, self.attributes, model=self.model)
+            rows = [rows for rows, _ in documents]
+            frames = table_frames(rows, self.codebook, self.attributes, model=self.model)
             for frame, target in zip(frames.values(), self.targets, strict=True):
                 if not self.started or len(frame):
                     serialise(frame, target, self.fmt, append=self.started)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 from collections import defaultdict
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -173,22 +173,21 @@ def csv_safe(frame: pd.DataFrame) -> pd.DataFrame:
 _FORMULA_FIRST = frozenset((*FORMULA_STARTS, "'"))
 
 
-def write_csv_rows(
-    path: Path,
-    columns: list[str],
-    rows: Iterable[Mapping[str, Any] | Sequence[Any]],
-    *,
-    append: bool = False,
-) -> None:
-    """Rows (mappings, or sequences in ``columns`` order) as csv, byte for byte what
-    ``serialise`` writes for the frame ``pd.DataFrame(rows, columns=columns)`` (text cells made
-    spreadsheet-safe as ``csv_safe`` does; None and NaN empty), without building the frame.
-    Values are str, bool, int or float, each column of one kind (as ksmcode's tables are)."""
-    lines = [] if append else [_csv_cells(columns)]
-    for row in rows:
-        lines.append(_csv_cells(map(row.get, columns) if isinstance(row, Mapping) else row))
-    with path.open("a" if append else "w", encoding="utf-8", newline="") as handle:
-        csv.writer(handle, lineterminator="\n").writerows(lines)
+class _Lines(list):
+    """A list the csv writer writes into: one string a row."""
+
+    write = list.append
+
+
+def csv_lines(rows: Iterable[Iterable[Any]]) -> list[str]:
+    """Each row's csv line, byte for byte what ``serialise`` writes for the row in a frame
+    (text cells made spreadsheet-safe as ``csv_safe`` does; None and NaN empty), without
+    building the frame. Values are str, bool, int or float, each column of one kind (as
+    ksmcode's tables are). A line of two or more cells is the join of its cells' texts (a row
+    of one empty cell is written ``""``), so lines can be cut between cells and joined again."""
+    lines = _Lines()
+    csv.writer(lines, lineterminator="\n").writerows(map(_csv_cells, rows))
+    return lines
 
 
 def _csv_cells(values: Iterable[Any]) -> list[Any]:
