@@ -35,6 +35,45 @@ def test_the_tuned_tokeniser_gives_spacys_tokens(pipelines, text):
     assert tokens(ours.make_doc(text)) == tokens(spacy_nlp.make_doc(text))
 
 
+# Pieces of hyphenated special cases (ibu-ibu, anak-anak, year-on-year), letter prefixes
+# (Rp, IDR) and what stands around them, run together in any order.
+HYPHENATED = st.lists(
+    st.sampled_from(["ibu", "Ibu", "IBU", "anak", "bapak", "year", "on", "kupu", "x", "Rp",
+                     "IDR", "-", "-", " - ", " ", "\n", "(", ")", ",", ".", "2", "nya"]),
+    max_size=14,
+).map("".join)  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=HYPHENATED)
+def test_deferred_special_cases_give_spacys_tokens(pipelines, text):
+    """The pipelines live through all examples: a special case added for one text must not
+    change the tokens of texts cached before it."""
+    spacy_nlp, ours = pipelines
+    assert tokens(ours.make_doc(text)) == tokens(spacy_nlp.make_doc(text))
+
+
+def test_special_cases_of_hyphenated_words_wait_for_a_text_with_them():
+    nlp = blank("id")
+    deferred = nlp.tokenizer._deferred
+    assert "ibu-ibu" in deferred and "dll." not in deferred  # dll. has a suffix: added at once
+    assert [t.text for t in nlp("(Ibu-ibu) dll.")] == ["(", "Ibu-ibu", ")", "dll."]
+    assert "Ibu-ibu" not in deferred and "ibu-ibu" in deferred
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "RpIbu-ibu",  # the prefix Rp is split off: Ibu-ibu is a special case
+        # spaCy also matches semata-mata across the spaces; that match blocks mata-mata
+        "semata - mata-mata-q",
+        "semata- mata-mata-q",
+    ],
+)
+def test_special_cases_are_found_where_spacy_finds_them(text):
+    assert tokens(blank("id").make_doc(text)) == tokens(spacy.blank("id").make_doc(text))
+
+
 @settings(max_examples=300, deadline=None)
 @given(texts=st.lists(st.one_of(TEXT, st.sampled_from(["", " ", " kami", "dana "])), max_size=6))
 def test_a_joined_doc_has_the_tokens_of_the_joined_text(pipelines, texts):
