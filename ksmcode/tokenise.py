@@ -126,7 +126,8 @@ def _hyphenated_stretches(text: str) -> set[str]:
     cut at hyphens, their first word also cut after any of its letters (a prefix such as
     ``Rp`` may have been split off)."""
     found: set[str] = set()
-    for run in _HYPHENATED.findall(_SPACED_HYPHEN.sub("-", text)):
+    chunks = _SPACED_HYPHEN.sub("-", text).split()
+    for run in (run for chunk in chunks if "-" in chunk for run in _HYPHENATED.findall(chunk)):
         hyphens = [i for i, char in enumerate(run) if char == "-"]
         starts = [*range(hyphens[0]), *(h + 1 for h in hyphens)]
         ends = [*hyphens[1:], len(run)]
