@@ -18,6 +18,7 @@ Three of the spaCy tokeniser's costs can go without changing a single token:
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -79,12 +80,15 @@ class DeferringTokenizer(Tokenizer):
     and infixes put token edges around it: at a hyphen or a non-letter, or after a prefix of
     letters (``Rp``) at the start of a word. Every such stretch of a text is looked up before
     the text is tokenised, so no text is ever tokenised (or cached) without a special case it
-    needs; adding one then need not empty the tokeniser's cache, as spaCy does.
+    needs; adding one then need not empty the tokeniser's cache, as spaCy does. Threads
+    sharing the tokeniser (a Dask worker's) look up and add under one lock, so none tokenises
+    a text while a special case it needs is being added.
     """
 
     def __init__(self, vocab: Vocab, rules: dict | None = None, *args: Any, **kwargs: Any):
         self._deferred: dict[str, list[dict]] = {}
         self._adding = False
+        self._lock = threading.Lock()
         super().__init__(vocab, None, *args, **kwargs)
         eager = {}
         for text, tokens in (rules or {}).items():
@@ -102,12 +106,15 @@ class DeferringTokenizer(Tokenizer):
         return not any(found and found.end() > found.start() for found in affixes)
 
     def __call__(self, text: str) -> Doc:
-        if "-" in text and self._deferred:
-            self._add_special_cases(text)
+        if "-" in text:
+            with self._lock:
+                self._add_special_cases(text)
         return super().__call__(text)
 
     def _add_special_cases(self, text: str) -> None:
         deferred = self._deferred
+        if not deferred:
+            return
         found = [w for w in _hyphenated_stretches(text) if w in deferred]
         self._adding = True
         try:

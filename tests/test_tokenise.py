@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import threading
+import time
 
 import pytest
 import spacy
@@ -107,3 +109,23 @@ def test_branches_are_split_outside_groups_classes_and_escapes():
     assert _top_level_branches("^a|b") == ["^a", "b"]
     assert prefix_search(re.compile("^a|^b")) == re.compile("^a|^b").match
     assert prefix_search(re.compile("^a|^b", re.MULTILINE)) == re.compile("^a|^b", re.M).search
+
+
+def test_threads_wait_for_a_special_case_being_added():
+    """A Dask worker's threads share the pipeline: one must not tokenise ibu-ibu while another
+    is still adding its special case."""
+    nlp = blank("id")
+    tokenizer = nlp.tokenizer
+    adding = threading.Event()
+
+    def slow_add(text, tokens):
+        adding.set()
+        time.sleep(0.3)
+        type(tokenizer).add_special_case(tokenizer, text, tokens)
+
+    tokenizer.add_special_case = slow_add
+    first = threading.Thread(target=nlp.make_doc, args=("ibu-ibu",))
+    first.start()
+    assert adding.wait(5)
+    assert [t.text for t in nlp.make_doc("ibu-ibu")] == ["ibu-ibu"]
+    first.join()
