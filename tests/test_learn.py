@@ -142,7 +142,9 @@ def test_the_model_decides_alike_in_worker_processes(repo, trained, tmp_path):
     for jobs in ("1", "2"):
         out = tmp_path / f"jobs{jobs}"
         tuning_set(repo, "code", "--out", str(out), "--model", str(trained), "--jobs", jobs)
-        outputs.append({t: (out / f"{t}.csv").read_bytes() for t in ("segments", "decisions")})
+        outputs.append(
+            {t: (out / f"{t}.csv").read_bytes() for t in ("segments", "units", "decisions")}
+        )
     assert outputs[0] == outputs[1]
 
 
