@@ -340,3 +340,20 @@ def test_the_same_units_give_the_same_model(coder):
     fits = [CodingModel(model.code_ids, model.descriptions).fit(examples) for _ in range(2)]
     assert np.array_equal(fits[0].text_coef_, fits[1].text_coef_)
     assert np.array_equal(fits[0].meta_coef_, fits[1].meta_coef_)
+
+
+def test_records_are_pandas_records_with_the_same_python_types():
+    from ksmcode.learn.apply import _records
+
+    frame = pd.DataFrame(
+        {
+            "document": ["a", "b", "c"],
+            "coded": [1, 0, 1],
+            "confidence": [0.25, float("nan"), 1e-05],
+            "negated": [True, False, True],
+            "cue": ["", None, "tidak"],
+        }
+    )
+    # repr tells the values, NaN included, and their types (numpy scalars print otherwise)
+    assert repr(_records(frame)) == repr(frame.to_dict("records"))
+    assert _records(frame.iloc[:0]) == []
