@@ -110,25 +110,14 @@ def rule_features(
     col = {c: k for k, c in enumerate(code_ids)}
     near_miss = np.zeros((n_units, n_codes))
     if suppressed is not None and len(suppressed):
-        kept = suppressed[
-            suppressed["segment_id"].astype(str).isin(row) & suppressed["code"].isin(col)
-        ]
-        np.add.at(
-            near_miss,
-            (
-                kept["segment_id"].astype(str).map(row).to_numpy(dtype=int),
-                kept["code"].map(col).to_numpy(dtype=int),
-            ),
-            1,
-        )
+        i, k, _ = _cells(suppressed, row, col)
+        np.add.at(near_miss, (i, k), 1)
     count = np.zeros((n_units, n_codes))
     negated = np.zeros((n_units, n_codes))
     kinds = np.zeros((n_units, n_codes, len(RULE_KINDS)))
     terms: dict[tuple[int, int], set[str]] = {}
     if len(evidence):
-        ev = evidence[evidence["segment_id"].astype(str).isin(row) & evidence["code"].isin(col)]
-        i = ev["segment_id"].astype(str).map(row).to_numpy(dtype=int)
-        k = ev["code"].map(col).to_numpy(dtype=int)
+        i, k, ev = _cells(evidence, row, col)
         np.add.at(count, (i, k), 1)
         np.add.at(negated, (i, k), ev["negated"].astype(bool).to_numpy(dtype=float))
         for j, kind in enumerate(RULE_KINDS):
@@ -166,6 +155,17 @@ def rule_features(
         ],
         axis=-1,
     )
+
+
+def _cells(
+    table: pd.DataFrame, row: dict[str, int], col: dict[str, int]
+) -> tuple[np.ndarray, np.ndarray, pd.DataFrame]:
+    """The (unit, code) cell of each row of an evidence table, for the rows whose unit and
+    code are known, and those rows."""
+    i = table["segment_id"].astype(str).map(row).to_numpy(dtype=float, na_value=np.nan)
+    k = table["code"].map(col).to_numpy(dtype=float, na_value=np.nan)
+    known = ~(np.isnan(i) | np.isnan(k))
+    return i[known].astype(int), k[known].astype(int), table[known]
 
 
 def examples_from_coding(coding: Coding, labels: pd.DataFrame | None = None) -> Examples:
