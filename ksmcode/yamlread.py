@@ -29,6 +29,11 @@ class StrictLoader(yaml.SafeLoader):
     """A SafeLoader whose mappings and sequences remember their lines and reject duplicate keys."""
 
 
+class FastStrictLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """``StrictLoader`` on libyaml's C parser, where PyYAML has it: three to ten times faster,
+    but its syntax errors say less (no offending character or alias name)."""
+
+
 def _construct_mapping(loader: StrictLoader, node: yaml.MappingNode) -> LineDict:
     loader.flatten_mapping(node)
     result = LineDict()
@@ -69,9 +74,10 @@ def _construct_timestamp(loader: StrictLoader, node: yaml.ScalarNode) -> Any:
         ) from None
 
 
-StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
-StrictLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+for _loader in (StrictLoader, FastStrictLoader):
+    _loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+    _loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+    _loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 
 MAX_NODES = 100_000  # values a document may expand to through aliases (a "billion laughs")
 
@@ -101,9 +107,16 @@ def load_yaml(text: str) -> Any:
     """Parse YAML into LineDict / LineList nodes, refusing duplicate keys, impossible dates
     and documents that aliases expand beyond MAX_NODES values.
 
-    Raises ``yaml.YAMLError`` (marks are 0-based; callers add 1 for messages).
+    Raises ``yaml.YAMLError`` (marks are 0-based; callers add 1 for messages): the pure-Python
+    parser's, whose messages say more, as the fast one only tells that the text is wrong.
     """
-    loader = StrictLoader(text)
+    try:
+        return _load(FastStrictLoader(text))
+    except yaml.YAMLError:
+        return _load(StrictLoader(text))
+
+
+def _load(loader: yaml.SafeLoader) -> Any:
     try:
         node = loader.get_single_node()
         if node is None:
