@@ -112,6 +112,8 @@ def load_yaml(text: str) -> Any:
     """
     try:
         return _load(FastStrictLoader(text))
+    except yaml.constructor.ConstructorError:
+        raise  # raised by the constructors both parsers share: the same message
     except yaml.YAMLError:
         return _load(StrictLoader(text))
 

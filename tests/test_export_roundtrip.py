@@ -19,7 +19,7 @@ from ksmcode.analysis.frame import (
 )
 from ksmcode.codebook.load import load_codebook
 from ksmcode.errors import ExportError
-from ksmcode.export.csvparts import csv_parts
+from ksmcode.export.csvparts import attribute_cells, csv_parts
 from ksmcode.export.tables import csv_lines, serialise, write_table, write_tables
 from ksmcode.io import load_corpus
 from ksmcode.matching.engine import code_corpus
@@ -190,8 +190,10 @@ def test_csv_parts_join_to_the_bytes_pandas_writes(tmp_path_factory, data, model
     attributes = attribute_names(d.attributes for d in documents)
     frames = table_frames(documents, codebook, attributes, model=model)
     for name, frame in frames.items():
-        parts = [csv_parts(d, codebook, model).join(name, attributes, d.attributes)
-                 for d in documents]  # fmt: skip
+        parts = [
+            csv_parts(d, codebook, model).join(name, attribute_cells(attributes, d.attributes))
+            for d in documents
+        ]
         lines = csv_lines([list(frame.columns)]) + parts
         (folder / "parts.csv").write_bytes("".join(lines).encode("utf-8"))
         serialise(frame, folder / "pandas.csv", "csv")

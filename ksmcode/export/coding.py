@@ -27,7 +27,7 @@ from ksmcode.analysis.frame import (
 from ksmcode.codebook.model import Codebook
 from ksmcode.errors import ExportError
 from ksmcode.export.atomic import ensure_writable, file_sha256, writing_into
-from ksmcode.export.csvparts import CsvParts, csv_parts
+from ksmcode.export.csvparts import CsvParts, attribute_cells, csv_parts
 from ksmcode.export.tables import FORMATS, csv_lines, serialise
 from ksmcode.io.documents import DOCUMENTS_FILE, dump_documents
 from ksmcode.matching.engine import CodingResult
@@ -304,11 +304,14 @@ class _Tables:
     def append(self, documents: list[tuple[DocumentRows, CsvParts | None]]) -> None:
         """Append some documents' rows (csv: rendered here unless they come rendered)."""
         if self.fmt == "csv":  # straight from the rows: no frames to build
-            parts = [p or csv_parts(rows, self.codebook, self.model) for rows, p in documents]
+            parts = [
+                (p or csv_parts(rows, self.codebook, self.model),
+                 attribute_cells(self.attributes, rows.attributes))
+                for rows, p in documents
+            ]  # fmt: skip
             for name, target in zip(self.columns, self.targets, strict=True):
                 header = [] if self.started else csv_lines([self.columns[name]])
-                text = [p.join(name, self.attributes, rows.attributes) for (rows, _), p in
-                        zip(documents, parts, strict=True)]  # fmt: skip
+                text = [p.join(name, cells) for p, cells in parts]
                 if header or any(text):
                     mode = "a" if self.started else "w"  # "w": the restart of a late column
                     with target.open(mode, encoding="utf-8", newline="") as handle:

@@ -30,15 +30,22 @@ class CsvParts:
     units: list[str]
     whole: dict[str, str]
 
-    def join(self, table: str, attributes: list[str], values: dict[str, str]) -> str:
-        """The table's lines for this document, with the ``attributes`` cells of ``values``."""
+    def join(self, table: str, attribute_cells: str) -> str:
+        """The table's lines for this document, with its ``attribute_cells`` (as
+        ``attribute_cells`` gives them)."""
         if table in WHOLE:
             return self.whole.get(table, "")
-        cells = csv_lines([[values.get(name, "") for name in attributes] + [""]])[0]
-        joiner = "," + cells[:-2] if attributes else ""  # [:-2]: the empty cell and line end
         if table == "units":  # the code cells come after the attributes
-            return (joiner + ",").join(self.units)
-        return joiner.join(self.segments)
+            return (attribute_cells + ",").join(self.units)
+        return attribute_cells.join(self.segments)
+
+
+def attribute_cells(attributes: list[str], values: dict[str, str]) -> str:
+    """The csv text a document's ``attributes`` cells add to a line: each led by a comma."""
+    if not attributes:
+        return ""
+    line = csv_lines([[values.get(name, "") for name in attributes] + [""]])[0]
+    return "," + line[:-2]  # [:-2]: the empty cell and the line end
 
 
 def csv_parts(rows: DocumentRows, codebook: Codebook, model: bool = False) -> CsvParts:
