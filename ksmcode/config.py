@@ -2,7 +2,7 @@
 
 Example ``ksmcode.yaml``::
 
-    transcripts: transcripts
+    transcripts: transcripts          # or an fsspec address: s3://bucket/study (ksmcode[remote])
     codebook: codebooks/ksm.yaml
     out: out
     unit: turn
@@ -24,6 +24,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ksmcode.errors import ConfigError
+from ksmcode.location import is_address
 from ksmcode.yamlread import load_yaml, yaml_problem
 
 PROJECT_FILE = "ksmcode.yaml"
@@ -35,7 +36,7 @@ class ProjectConfig(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    transcripts: Path = Path("transcripts")
+    transcripts: str = "transcripts"  # a folder, or an fsspec address (s3://bucket/study)
     codebook: Path = Path("codebooks/ksm.yaml")
     out: Path = Path("out")
     unit: Literal["turn", "paragraph", "sentence"] = "turn"
@@ -76,7 +77,10 @@ def load_project(folder: str | Path = ".") -> ProjectConfig:
             f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()
         )
         raise ConfigError(f"{path}: {problems}") from None
-    paths = ("transcripts", "codebook", "out", "names", "model")
-    return config.model_copy(
-        update={k: folder / v for k in paths if (v := getattr(config, k)) is not None}
-    )
+    paths = ("codebook", "out", "names", "model")
+    update: dict[str, object] = {
+        k: folder / v for k in paths if (v := getattr(config, k)) is not None
+    }
+    if not is_address(config.transcripts):
+        update["transcripts"] = str(folder / config.transcripts)
+    return config.model_copy(update=update)

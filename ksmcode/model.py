@@ -8,8 +8,10 @@ span's text.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ksmcode.location import Location
 
 KNOWN_FIELDS = ("id", "informant", "role", "method", "language", "interviewer", "date")
 MAX_TURN_CHARS = 5_000_000  # longer turns are refused when read (spaCy's own limit is 1,000,000)
@@ -44,7 +46,7 @@ class Document:
     """One transcript: its plain text (LF line ends) and its turns as spans into that text."""
 
     id: str  # path relative to the corpus folder, with forward slashes
-    path: Path
+    path: Location
     text: str
     turns: tuple[Turn, ...]
     meta: DocumentMeta
@@ -55,7 +57,7 @@ class Document:
 class Corpus:
     """The documents of a study, in a stable order, and what went wrong reading them."""
 
-    root: Path
+    root: Location
     documents: tuple[Document, ...]
     warnings: tuple[str, ...] = ()
 

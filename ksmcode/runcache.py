@@ -18,6 +18,7 @@ from pathlib import Path
 
 from ksmcode.export.atomic import file_sha256
 from ksmcode.io.corpus import SourceFile
+from ksmcode.location import relative_posix
 from ksmcode.runner import CodedDocument, CodeSettings
 
 CACHE_DIR = ".cache"
@@ -51,7 +52,7 @@ class DocumentCache:
         )  # fmt: skip
 
     def key(self, source: SourceFile, file_sha256: str) -> str:
-        relative = source.path.relative_to(source.root).as_posix()
+        relative = relative_posix(source.path, source.root)
         meta = json.dumps(source.sidecar_meta, sort_keys=True, default=str)
         parts = json.dumps([self._settings, relative, meta, file_sha256])
         return hashlib.sha256(parts.encode()).hexdigest()

@@ -7,9 +7,14 @@ from collections.abc import Callable, Sequence
 from contextlib import closing
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ksmcode.config import PROJECT_FILE, UNITS, load_project
 from ksmcode.errors import ConfigError
+from ksmcode.location import locate
+
+if TYPE_CHECKING:
+    from ksmcode.location import Location
 
 ProgressCallback = Callable[[int, int, str], None]
 
@@ -18,7 +23,7 @@ ProgressCallback = Callable[[int, int, str], None]
 class CodeRequest:
     """Everything ``code_study`` needs; build it with ``resolve`` to apply ksmcode.yaml."""
 
-    transcripts: Path
+    transcripts: Location  # a folder or file, or an fsspec address (s3://bucket/study)
     codebook: Path
     out: Path
     unit: str = "turn"
@@ -40,7 +45,7 @@ class CodeRequest:
         cls,
         project_dir: Path,
         *,
-        transcripts: Path | None = None,
+        transcripts: str | Path | None = None,
         codebook: Path | None = None,
         out: Path | None = None,
         unit: str | None = None,
@@ -61,8 +66,8 @@ class CodeRequest:
         config = load_project(project_dir)
         if (
             transcripts is None
-            and not config.transcripts.exists()
             and not (project_dir / PROJECT_FILE).is_file()
+            and not Path(config.transcripts).exists()
         ):
             raise ConfigError(
                 f"no {PROJECT_FILE} in {project_dir.resolve()} (and no {config.transcripts}/): "
@@ -73,7 +78,7 @@ class CodeRequest:
         if unit not in UNITS:
             raise ConfigError(f"unknown unit '{unit}'; choose one of: {', '.join(UNITS)}")
         return cls(
-            transcripts=transcripts or config.transcripts,
+            transcripts=locate(transcripts or config.transcripts),
             codebook=codebook or config.codebook,
             out=out or config.out,
             unit=unit,
@@ -237,9 +242,11 @@ def _load_coder(request: CodeRequest, codebook_sha256: str | None):
     return coder, ()
 
 
-def _inside(out: Path, transcripts: Path) -> tuple[str, ...]:
+def _inside(out: Path, transcripts: Location) -> tuple[str, ...]:
     """An exclude glob for the output folder when it lies inside the transcript folder, so a
     second run does not read the first run's tables as transcripts."""
+    if not isinstance(transcripts, Path):
+        return ()  # an address: the outputs are written locally
     try:
         relative = out.resolve().relative_to(transcripts.resolve())
     except ValueError:

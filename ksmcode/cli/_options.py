@@ -12,10 +12,10 @@ MATCHING = "Matching"
 OUTPUT = "Output"
 
 Transcripts = Annotated[
-    Path | None,
+    str | None,
     typer.Argument(
-        help="Transcript folder or file (default: 'transcripts' from ksmcode.yaml, else "
-        "./transcripts).",
+        help="Transcript folder or file, or an fsspec address such as s3://bucket/study "
+        "(default: 'transcripts' from ksmcode.yaml, else ./transcripts).",
         show_default=False,
     ),
 ]

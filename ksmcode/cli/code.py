@@ -63,7 +63,8 @@ def code(
         str | None,
         typer.Option(
             help="Code on a Dask cluster: its scheduler's address, e.g. tcp://10.0.0.5:8786 "
-            "(needs pip install 'ksmcode[dask]'; the workers must see the transcripts).",
+            "(needs pip install 'ksmcode[dask]'; the workers must reach the transcripts: a "
+            "shared folder, or an s3:// / gs:// address).",
             rich_help_panel=MATCHING,
             show_default=False,
         ),

@@ -62,7 +62,7 @@ def kwic(
     from ksmcode.workflow import CodeRequest
 
     if (rule or code) and term is not None and transcripts is None:
-        transcripts, term = Path(term), None
+        transcripts, term = term, None
     request = CodeRequest.resolve(Path("."), transcripts=transcripts, codebook=codebook, unit=unit)
     corpus = load_corpus(
         request.transcripts,

@@ -10,7 +10,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 from pydantic import ValidationError
@@ -25,7 +25,11 @@ from ksmcode.codebook.schema import (
     LanguageKey,
 )
 from ksmcode.errors import CodebookError, Problem
+from ksmcode.location import locate
 from ksmcode.yamlread import line_of, load_yaml, yaml_problem
+
+if TYPE_CHECKING:
+    from ksmcode.location import Location
 
 PATTERN_VALUE_OPS = {
     "IN",
@@ -45,7 +49,7 @@ PATTERN_VALUE_OPS = {
 PATTERN_OPS = {"!", "?", "+", "*"}
 
 
-def load_codebook(path: str | Path) -> Codebook:
+def load_codebook(path: str | Location) -> Codebook:
     """Read and validate a YAML codebook.
 
     Raises ``CodebookError`` listing every problem (file, line, code id, hint).
@@ -57,13 +61,13 @@ def load_codebook(path: str | Path) -> Codebook:
         [c.id for c in codebook.codes][:2]  # ['stage.engagement', 'stage.assessment']
     """
     text, digest = read_codebook_text(path)
-    codebook = parse_codebook(text, path)
+    codebook = parse_codebook(text, str(path))
     return replace(codebook, path=str(path), sha256=digest)
 
 
-def read_codebook_text(path: str | Path) -> tuple[str, str]:
+def read_codebook_text(path: str | Location) -> tuple[str, str]:
     """The codebook file's text and the sha256 of its bytes; CodebookError if unreadable."""
-    path = Path(path)
+    path = locate(path)
     try:
         raw = path.read_bytes()
     except FileNotFoundError:

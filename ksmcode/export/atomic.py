@@ -9,8 +9,13 @@ import os
 import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ksmcode.errors import ExportError
+from ksmcode.location import locate
+
+if TYPE_CHECKING:
+    from ksmcode.location import Location
 
 
 def _umask() -> int:
@@ -103,9 +108,9 @@ def write_bytes(target: str | Path, data: bytes) -> Path:
     return Path(target)
 
 
-def file_sha256(path: str | Path) -> str:
-    """The SHA-256 of a file's bytes, as recorded in run.json."""
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+def file_sha256(path: str | Path | Location) -> str:
+    """The SHA-256 of a file's bytes (a local path or an fsspec address), as in run.json."""
+    return hashlib.sha256(locate(path).read_bytes()).hexdigest()
 
 
 def ensure_writable(folder: str | Path) -> None:

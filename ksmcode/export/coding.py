@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from ksmcode import __version__
 from ksmcode.analysis.frame import (
@@ -32,6 +32,9 @@ from ksmcode.export.tables import FORMATS, csv_lines, serialise
 from ksmcode.io.documents import DOCUMENTS_FILE, dump_documents
 from ksmcode.matching.engine import CodingResult
 from ksmcode.model import Document
+
+if TYPE_CHECKING:
+    from ksmcode.location import Location
 
 SPOOL = ".ksmcode-run-"  # a run's private folder inside out/: .ksmcode-run-<pid>-<random>
 CHUNK = 20  # documents assembled at a time into csv / jsonl tables
@@ -91,7 +94,7 @@ class RunCounts:
 
 def run_record(
     codebook: Codebook,
-    transcripts: Path,
+    transcripts: Location,
     inputs: list[dict[str, str]],
     options: dict[str, Any],
     counts: RunCounts,
@@ -208,7 +211,7 @@ class CodingWriter:
 
     def finish(
         self,
-        transcripts: Path,
+        transcripts: Location,
         options: dict[str, Any],
         warnings: tuple[str, ...],
         cache: dict[str, int] | None = None,
@@ -220,7 +223,7 @@ class CodingWriter:
 
     def _finish(
         self,
-        transcripts: Path,
+        transcripts: Location,
         options: dict[str, Any],
         warnings: tuple[str, ...],
         cache: dict[str, int] | None,

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ksmcode.model import Turn
+
+if TYPE_CHECKING:
+    from ksmcode.location import Location
 
 
 class ReadResult(NamedTuple):
@@ -19,7 +21,7 @@ class ReadResult(NamedTuple):
     encoding: str = "utf-8"
 
 
-Reader = Callable[[Path], ReadResult]
+Reader = Callable[["Location"], ReadResult]
 
 
 def join_turns(

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 import fnmatch
-import os
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ksmcode.errors import ConfigError, TranscriptError
 from ksmcode.io.decode import CERTAIN_ENCODINGS
@@ -21,12 +20,16 @@ from ksmcode.io.metadata import (
     read_sidecars,
 )
 from ksmcode.io.readers import READERS
+from ksmcode.location import locate, relative_posix, walk_files
 from ksmcode.model import MAX_TURN_CHARS, Corpus, Document
+
+if TYPE_CHECKING:
+    from ksmcode.location import Location
 
 
 def read_document(
-    path: Path,
-    root: Path,
+    path: Location | str,
+    root: Location | str,
     *,
     default_language: str = "id",
     interviewer: Sequence[str] | None = None,
@@ -41,7 +44,7 @@ def read_document(
 
     Example: ``read_document(Path("t/ketua.txt"), Path("t")).turns[0].speaker``
     """
-    path, root = Path(path), Path(root)
+    path, root = locate(path), locate(root)
     reader = READERS.get(path.suffix.lower())
     if reader is None:
         raise TranscriptError(
@@ -78,16 +81,16 @@ def read_document(
 
 @dataclass(frozen=True)
 class SourceFile:
-    """A transcript to read: its path, the corpus root its id is relative to, and its row of
-    the sidecar metadata table, if any."""
+    """A transcript to read: its path (or fsspec address), the corpus root its id is relative
+    to, and its row of the sidecar metadata table, if any."""
 
-    path: Path
-    root: Path
+    path: Location
+    root: Location
     sidecar_meta: Mapping[str, Any] | None = None
 
 
 def corpus_files(
-    path: Path | str,
+    path: Location | str,
     *,
     default_language: str = "id",
     exclude: Sequence[str] = (),
@@ -95,13 +98,14 @@ def corpus_files(
 ) -> list[SourceFile]:
     """The transcripts of a folder (recursively, sorted by relative path) or one file, not yet
     read; the folder and its sidecar are checked. Skipped files and sidecar rows naming
-    missing files are appended to ``warnings`` when a list is given."""
+    missing files are appended to ``warnings`` when a list is given. ``path`` may be an
+    fsspec address (``s3://bucket/study``) when ``ksmcode[remote]`` is installed."""
     if default_language not in LANGUAGES:
         raise ConfigError(
             f"default language '{default_language}' is not supported; use one of: "
             f"{', '.join(LANGUAGES)}"
         )
-    path = Path(path)
+    path = locate(path)
     notes: list[str] = [] if warnings is None else warnings
     if path.is_file():
         root, files = path.parent, [path.name]
@@ -131,14 +135,14 @@ class UniqueIds:
             first = self._seen[document_id]
             raise TranscriptError(
                 f"{source.path}: document id '{document_id}' is already used by "
-                f"{first.path.relative_to(first.root).as_posix()}; give each transcript a "
+                f"{relative_posix(first.path, first.root)}; give each transcript a "
                 "unique 'id'"
             )
         self._seen[document_id] = source
 
 
 def iter_corpus(
-    path: Path | str,
+    path: Location | str,
     *,
     default_language: str = "id",
     interviewer: Sequence[str] | None = None,
@@ -168,7 +172,7 @@ def iter_corpus(
 
 
 def load_corpus(
-    path: Path | str,
+    path: Location | str,
     *,
     default_language: str = "id",
     interviewer: Sequence[str] | None = None,
@@ -178,7 +182,7 @@ def load_corpus(
 
     Example: ``load_corpus("transcripts", exclude=["drafts/*"]).documents[0].id``
     """
-    path = Path(path)
+    path = locate(path)
     warnings: list[str] = []
     documents = tuple(
         iter_corpus(
@@ -193,15 +197,10 @@ def load_corpus(
     return Corpus(root, documents, tuple(warnings))
 
 
-def _discover(root: Path, exclude: Sequence[str], warnings: list[str]) -> list[str]:
+def _discover(root: Location, exclude: Sequence[str], warnings: list[str]) -> list[str]:
     """Relative posix paths of the readable transcripts under root, sorted."""
-    found: list[str] = []
-    for folder, dirs, names in os.walk(root):
-        dirs[:] = [d for d in dirs if not d.startswith(".")]
-        rel = Path(folder).relative_to(root)
-        found.extend((rel / name).as_posix() for name in names)
     files = []
-    for name in sorted(found):
+    for name in sorted(walk_files(root)):
         base = name.rsplit("/", 1)[-1]
         if base.startswith((".", "~$")) or base.casefold() in SIDECAR_NAMES:
             continue
@@ -218,8 +217,8 @@ def _discover(root: Path, exclude: Sequence[str], warnings: list[str]) -> list[s
     return files
 
 
-def _relative(path: Path, root: Path) -> str:
+def _relative(path: Location, root: Location) -> str:
     try:
-        return normalize_file_name(path.relative_to(root).as_posix())
+        return normalize_file_name(relative_posix(path, root))
     except ValueError:
         return path.name

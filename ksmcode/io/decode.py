@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import codecs
 import re
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import charset_normalizer
 
 from ksmcode.errors import TranscriptError
+
+if TYPE_CHECKING:
+    from ksmcode.location import Location
 
 # Encodings that are certain (a BOM or valid UTF-8); anything else was guessed.
 CERTAIN_ENCODINGS = ("utf-8", "utf-8-sig", "utf-16", "utf-32")
@@ -34,7 +37,7 @@ def normalize_newlines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def decode_bytes(data: bytes, path: Path | str) -> tuple[str, str]:
+def decode_bytes(data: bytes, path: Location | str) -> tuple[str, str]:
     """Decode a text file's bytes; return (text with LF line ends and no BOM, encoding name).
 
     Raises TranscriptError for empty, binary or undecodable content.
@@ -49,7 +52,7 @@ def decode_bytes(data: bytes, path: Path | str) -> tuple[str, str]:
     return text, encoding
 
 
-def read_text_file(path: Path) -> tuple[str, str]:
+def read_text_file(path: Location) -> tuple[str, str]:
     """Read and decode a text file (see decode_bytes)."""
     try:
         data = path.read_bytes()
@@ -58,7 +61,7 @@ def read_text_file(path: Path) -> tuple[str, str]:
     return decode_bytes(data, path)
 
 
-def _decode(data: bytes, path: Path | str) -> tuple[str, str]:
+def _decode(data: bytes, path: Location | str) -> tuple[str, str]:
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             try:
@@ -84,7 +87,7 @@ def _decode(data: bytes, path: Path | str) -> tuple[str, str]:
     return str(best), best.encoding
 
 
-def _binary(path: Path | str) -> TranscriptError:
+def _binary(path: Location | str) -> TranscriptError:
     return TranscriptError(
         f"{path}: not a text file (binary or undecodable content); save the transcript as "
         "plain text (UTF-8), .docx, .vtt, .srt, .csv or .xlsx, or exclude it"

@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from ksmcode.errors import TranscriptError
 from ksmcode.yamlread import load_yaml, yaml_problem
 
+if TYPE_CHECKING:
+    from ksmcode.location import Location
+
 _OPEN = re.compile(r"---[ \t]*\n")
 _CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*$\n?", re.MULTILINE)
 
 
-def split_front_matter(text: str, path: Path | str) -> tuple[dict[str, Any], str]:
+def split_front_matter(text: str, path: Location | str) -> tuple[dict[str, Any], str]:
     """Return (front matter mapping, the text after it). Text without front matter -> ({}, text).
 
     Raises TranscriptError (with the file's 1-based line) for malformed YAML, a front matter

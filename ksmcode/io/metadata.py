@@ -13,19 +13,22 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Mapping
-from pathlib import Path, PurePosixPath
-from typing import Any
+from pathlib import PurePosixPath
+from typing import TYPE_CHECKING, Any
 
 from ksmcode.errors import TranscriptError
 from ksmcode.io.tables import cell_text, find_column, read_rows
 from ksmcode.model import KNOWN_FIELDS, DocumentMeta
+
+if TYPE_CHECKING:
+    from ksmcode.location import Location
 
 SIDECAR_NAMES = ("sources.csv", "sources.xlsx")
 LANGUAGES = ("id", "en")
 FILE_COLUMNS = ("file", "path", "filename", "berkas")
 
 
-def find_sidecar(folder: Path) -> Path | None:
+def find_sidecar(folder: Location) -> Location | None:
     """The sidecar in a folder, or None. Both a .csv and an .xlsx one is an error."""
     found = [folder / name for name in SIDECAR_NAMES if (folder / name).is_file()]
     if len(found) > 1:
@@ -35,7 +38,7 @@ def find_sidecar(folder: Path) -> Path | None:
     return found[0] if found else None
 
 
-def read_sidecar(path: Path) -> dict[str, dict[str, Any]]:
+def read_sidecar(path: Location) -> dict[str, dict[str, Any]]:
     """Read a sidecar into {relative file path: {column: value}} (empty cells left out)."""
     header, rows, _ = read_rows(path)
     file_col = find_column(header, FILE_COLUMNS)
@@ -59,7 +62,9 @@ def read_sidecar(path: Path) -> dict[str, dict[str, Any]]:
     return table
 
 
-def read_sidecars(root: Path, files: list[str], warnings: list[str]) -> dict[str, dict[str, Any]]:
+def read_sidecars(
+    root: Location, files: list[str], warnings: list[str]
+) -> dict[str, dict[str, Any]]:
     """The sidecars of ``root`` and of every folder on the way to ``files`` (relative posix
     paths) as {path relative to root: {column: value}}; a deeper sidecar wins per column.
     Rows naming a file that does not exist are reported in ``warnings``."""
@@ -68,11 +73,12 @@ def read_sidecars(root: Path, files: list[str], warnings: list[str]) -> dict[str
         folders.update(PurePosixPath(name).parents)
     table: dict[str, dict[str, Any]] = {}
     for folder in sorted(folders, key=lambda f: (len(f.parts), f.as_posix())):
-        path = find_sidecar(root / folder)
+        where = root.joinpath(*folder.parts)  # not root / ".": an address keeps the "."
+        path = find_sidecar(where)
         for name, row in (read_sidecar(path) if path else {}).items():
             key = normalize_file_name((folder / name).as_posix())
             if not (root / key).is_file():
-                warnings.append(f"{path}: lists '{name}', which does not exist in {root / folder}")
+                warnings.append(f"{path}: lists '{name}', which does not exist in {where}")
             table[key] = {**table.get(key, {}), **row}
     return table
 
@@ -87,7 +93,7 @@ def build_meta(
     front_matter: Mapping[str, Any],
     sidecar_row: Mapping[str, Any],
     *,
-    path: Path,
+    path: Location,
     default_language: str,
 ) -> tuple[DocumentMeta, str | None]:
     """Merge sidecar and front matter (front matter wins); return (meta, id or None)."""

@@ -14,12 +14,15 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterator
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ksmcode.errors import TranscriptError
 from ksmcode.io.base import ReadResult, join_turns
 from ksmcode.io.decode import read_text_file
 from ksmcode.io.turns import match_label
+
+if TYPE_CHECKING:
+    from ksmcode.location import Location
 
 _BLOCK = re.compile(r"(?:[^\n]*\S[^\n]*(?:\n|$))+")
 _TIMING = re.compile(r"[ \t]*(?:(\d+):)?(\d{1,2}):(\d{2})[.,](\d{1,3})[ \t]+-->[ \t]+\S")
@@ -30,7 +33,7 @@ _SKIPPED_VTT_BLOCKS = re.compile(r"(?:NOTE|STYLE|REGION)(?:\s|$)")
 Piece = tuple[str, str | None, str]  # (cue start, speaker, speech)
 
 
-def read_vtt(path: Path) -> ReadResult:
+def read_vtt(path: Location) -> ReadResult:
     """Read a WebVTT file (see module doc)."""
     raw, encoding = read_text_file(path)
     if not raw.startswith("WEBVTT"):
@@ -47,7 +50,7 @@ def read_vtt(path: Path) -> ReadResult:
     return _result(pieces, encoding)
 
 
-def read_srt(path: Path) -> ReadResult:
+def read_srt(path: Location) -> ReadResult:
     """Read a SubRip file (see module doc)."""
     raw, encoding = read_text_file(path)
     pieces = [piece for line, block in _blocks(raw) for piece in _cue(path, line, block)]
@@ -60,7 +63,7 @@ def _blocks(raw: str) -> Iterator[tuple[int, str]]:
         yield raw.count("\n", 0, m.start()) + 1, m.group()
 
 
-def _cue(path: Path, line: int, block: str, *, voices: bool = False) -> list[Piece]:
+def _cue(path: Location, line: int, block: str, *, voices: bool = False) -> list[Piece]:
     lines = block.rstrip("\n").split("\n")
     timing_at = next((i for i, text in enumerate(lines) if "-->" in text), None)
     timing = _TIMING.match(lines[timing_at]) if timing_at is not None and timing_at <= 1 else None

@@ -12,12 +12,15 @@ import csv
 import datetime as dt
 import io
 import zipfile
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ksmcode.errors import TranscriptError
 from ksmcode.io.base import ReadResult, join_turns
 from ksmcode.io.decode import normalize_newlines, read_text_file
+from ksmcode.location import openable
+
+if TYPE_CHECKING:
+    from ksmcode.location import Location
 
 SPEAKER_COLUMNS = ("speaker", "pembicara", "penutur", "narasumber", "nama", "name", "who")
 TEXT_COLUMNS = ("text", "teks", "ucapan", "transkrip", "transcript", "utterance", "isi", "content")
@@ -25,7 +28,7 @@ TIMESTAMP_COLUMNS = ("timestamp", "time", "waktu", "start", "mulai", "timecode")
 _DELIMITERS = ",;\t|"
 
 
-def read_rows(path: Path) -> tuple[list[str], list[list[Any]], str]:
+def read_rows(path: Location) -> tuple[list[str], list[list[Any]], str]:
     """Return (header, data rows, encoding) of a .csv or the first sheet of an .xlsx file.
 
     Fully empty rows are dropped; the header is the first non-empty row. CSV delimiters
@@ -52,7 +55,7 @@ def read_rows(path: Path) -> tuple[list[str], list[list[Any]], str]:
     return header, rows[1:], encoding
 
 
-def _csv_rows(path: Path, text: str, delimiter: str) -> list[list[str]]:
+def _csv_rows(path: Location, text: str, delimiter: str) -> list[list[str]]:
     """The rows of CSV text; an unclosed or stray quote is an error naming its line."""
     reader = csv.reader(io.StringIO(text), delimiter=delimiter, strict=True)
     rows, line = [], 1
@@ -68,12 +71,12 @@ def _csv_rows(path: Path, text: str, delimiter: str) -> list[list[str]]:
     return rows
 
 
-def _xlsx_rows(path: Path) -> list[list[Any]]:
+def _xlsx_rows(path: Location) -> list[list[Any]]:
     import openpyxl  # imported when a workbook is read: it takes 60 ms to load
     from openpyxl.utils.exceptions import InvalidFileException
 
     try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        workbook = openpyxl.load_workbook(openable(path), read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
         raise TranscriptError(
             f"{path}: cannot be opened as an Excel .xlsx workbook ({type(exc).__name__}); "
@@ -111,7 +114,7 @@ def find_column(header: list[str], aliases: tuple[str, ...]) -> int | None:
     return next((folded.index(a) for a in aliases if a in folded), None)
 
 
-def read_transcript_table(path: Path) -> ReadResult:
+def read_transcript_table(path: Location) -> ReadResult:
     """Read a .csv/.xlsx transcript table: each row with text is one turn."""
     header, rows, encoding = read_rows(path)
     text_col = find_column(header, TEXT_COLUMNS)

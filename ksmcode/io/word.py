@@ -3,21 +3,25 @@
 from __future__ import annotations
 
 import zipfile
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ksmcode.errors import TranscriptError
 from ksmcode.io.base import ReadResult
 from ksmcode.io.decode import normalize_newlines
 from ksmcode.io.turns import split_turns
+from ksmcode.location import openable
+
+if TYPE_CHECKING:
+    from ksmcode.location import Location
 
 
-def read_docx(path: Path) -> ReadResult:
+def read_docx(path: Location) -> ReadResult:
     """Read the body paragraphs of a .docx file (tables, headers and notes are not read)."""
     import docx  # imported when a .docx is read: python-docx takes 50 ms to load
     from docx.opc.exceptions import OpcError
 
     try:
-        paragraphs = [p.text for p in docx.Document(str(path)).paragraphs]
+        paragraphs = [p.text for p in docx.Document(openable(path)).paragraphs]
     # SyntaxError covers lxml's XMLSyntaxError for damaged XML parts inside the zip; python-docx
     # raises AttributeError or TypeError for well-formed parts of the wrong shape.
     except (

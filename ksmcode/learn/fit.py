@@ -6,6 +6,7 @@ import platform
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -22,6 +23,9 @@ from ksmcode.learn.train import (
     scores_table,
     too_few,
 )
+
+if TYPE_CHECKING:
+    from ksmcode.location import Location
 
 OWN_WEIGHT = 1.0  # how much one of the study's own units counts against one base unit
 
@@ -100,7 +104,7 @@ def train_coder(
 
 def learn(
     codings: Sequence[str | Path],
-    transcripts: str | Path,
+    transcripts: str | Location,
     codebook_path: str | Path,
     *,
     unit: str = "turn",
@@ -172,7 +176,7 @@ def base_examples(base: Examples, own: Examples) -> Examples:
 
 def study_examples(
     codings: Sequence[str | Path],
-    transcripts: str | Path,
+    transcripts: str | Location,
     codebook,
     *,
     unit: str = "turn",

@@ -5,18 +5,22 @@ else from re-reading the transcripts recorded in run.json (refusing when they ch
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ksmcode.errors import ExportError
 from ksmcode.export.atomic import file_sha256
+from ksmcode.location import locate
 from ksmcode.model import Corpus
 from ksmcode.refiqda.export_project import export_qdpx
 from ksmcode.refiqda.offsets import OffsetUnit
 
+if TYPE_CHECKING:
+    from ksmcode.location import Location
 
-def _recorded(run: dict[str, Any], out_dir: Path, key: str) -> Path:
+
+def _recorded(run: dict[str, Any], out_dir: Path, key: str) -> Location:
     try:
-        path = Path(run["transcripts"] if key == "transcripts" else run["codebook"]["path"])
+        path = locate(run["transcripts"] if key == "transcripts" else run["codebook"]["path"])
     except (KeyError, TypeError):
         raise ExportError(
             f"{out_dir / 'run.json'}: does not record the transcripts and codebook; "
