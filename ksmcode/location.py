@@ -3,13 +3,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import re
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, TypeAlias
 
-from ksmcode.errors import ConfigError
+from ksmcode.errors import ConfigError, KsmcodeError, TranscriptError
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -60,6 +61,25 @@ def locate(value: str | os.PathLike[str] | Location) -> Location:
             "az://, https://, …)"
         ) from None
     return location
+
+
+@contextlib.contextmanager
+def reaching(location: Location) -> Iterator[None]:
+    """Turn what a remote file system raises in the block (no network, no credentials: each
+    backend has its own exceptions) into a TranscriptError naming the address."""
+    try:
+        yield
+    except KsmcodeError:
+        raise
+    except Exception as exc:
+        if isinstance(location, Path):
+            raise
+        raise TranscriptError(
+            f"{location}: cannot be read ({type(exc).__name__}: {exc}); check the address, "
+            "the network and the file system's credentials (for s3://, AWS_PROFILE or "
+            "AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, and AWS_ENDPOINT_URL for other "
+            "S3-compatible stores)"
+        ) from None
 
 
 def walk_files(root: Location) -> Iterator[str]:

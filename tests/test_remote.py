@@ -188,3 +188,25 @@ def test_without_universal_pathlib_the_install_is_named(monkeypatch):
     monkeypatch.setitem(sys.modules, "upath", None)  # as if not installed
     with pytest.raises(ConfigError, match=r"pip install 'ksmcode\[remote\]'"):
         locate("s3://bucket/study")
+
+
+def test_an_unreachable_store_is_a_clear_error(tmp_path, data, monkeypatch):
+    s3fs = pytest.importorskip("s3fs", reason="pip install s3fs")
+    for key, value in {
+        "AWS_ENDPOINT_URL": "http://127.0.0.1:9",  # nothing listens on the discard port
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_MAX_ATTEMPTS": "1",
+    }.items():
+        monkeypatch.setenv(key, value)
+    s3fs.S3FileSystem.clear_instance_cache()
+    result = CliRunner().invoke(
+        app,
+        ["code", "s3://bucket/study", "--codebook", str(data / "codebook" / "valid.yaml"),
+         "--out", str(tmp_path / "out")],
+    )  # fmt: skip
+    s3fs.S3FileSystem.clear_instance_cache()
+    assert result.exit_code == 1
+    assert "s3://bucket/study: cannot be read (EndpointConnectionError" in result.output
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "out").exists()

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ksmcode.errors import ExportError
-from ksmcode.location import locate
+from ksmcode.location import locate, reaching
 
 if TYPE_CHECKING:
     from ksmcode.location import Location
@@ -110,7 +110,9 @@ def write_bytes(target: str | Path, data: bytes) -> Path:
 
 def file_sha256(path: str | Path | Location) -> str:
     """The SHA-256 of a file's bytes (a local path or an fsspec address), as in run.json."""
-    return hashlib.sha256(locate(path).read_bytes()).hexdigest()
+    location = locate(path)
+    with reaching(location):
+        return hashlib.sha256(location.read_bytes()).hexdigest()
 
 
 def ensure_writable(folder: str | Path) -> None:

@@ -20,7 +20,7 @@ from ksmcode.io.metadata import (
     read_sidecars,
 )
 from ksmcode.io.readers import READERS
-from ksmcode.location import locate, relative_posix, walk_files
+from ksmcode.location import locate, reaching, relative_posix, walk_files
 from ksmcode.model import MAX_TURN_CHARS, Corpus, Document
 
 if TYPE_CHECKING:
@@ -50,7 +50,8 @@ def read_document(
         raise TranscriptError(
             f"{path}: unsupported file type '{path.suffix}'; supported: {', '.join(READERS)}"
         )
-    result = reader(path)
+    with reaching(path):
+        result = reader(path)
     if not result.turns:
         raise TranscriptError(f"{path}: no transcript text found; add text or remove the file")
     if long := next((t for t in result.turns if t.end - t.start > MAX_TURN_CHARS), None):
@@ -107,20 +108,21 @@ def corpus_files(
         )
     path = locate(path)
     notes: list[str] = [] if warnings is None else warnings
-    if path.is_file():
-        root, files = path.parent, [path.name]
-    elif path.is_dir():
-        root, files = path, _discover(path, exclude, notes)
-    else:
-        raise TranscriptError(
-            f"{path}: no such file or folder; give the folder that holds the transcripts"
-        )
-    if not files:
-        raise TranscriptError(
-            f"{path}: no transcripts found; put .txt, .md, .docx, .vtt, .srt, .csv or .xlsx "
-            "files in it (hidden files, sources.csv/.xlsx and --exclude matches are skipped)"
-        )
-    sidecar = read_sidecars(root, files, notes)
+    with reaching(path):
+        if path.is_file():
+            root, files = path.parent, [path.name]
+        elif path.is_dir():
+            root, files = path, _discover(path, exclude, notes)
+        else:
+            raise TranscriptError(
+                f"{path}: no such file or folder; give the folder that holds the transcripts"
+            )
+        if not files:
+            raise TranscriptError(
+                f"{path}: no transcripts found; put .txt, .md, .docx, .vtt, .srt, .csv or .xlsx "
+                "files in it (hidden files, sources.csv/.xlsx and --exclude matches are skipped)"
+            )
+        sidecar = read_sidecars(root, files, notes)
     return [SourceFile(root / name, root, sidecar.get(name)) for name in files]
 
 
