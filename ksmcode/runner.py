@@ -187,7 +187,10 @@ def _in_pool(
         try:
             submit = lambda batch: pool.submit(_code_here, batch)  # noqa: E731
             return (yield from _in_order(submit, batches, 2 * jobs))
-        except BaseException:
+        except GeneratorExit:  # the consumer is done: shut down in order, or the pool's
+            pool.shutdown(cancel_futures=True)  # thread races the interpreter's exit
+            raise
+        except BaseException:  # Ctrl-C or a worker's error: do not wait for the others
             pool.shutdown(wait=False, cancel_futures=True)
             raise
 

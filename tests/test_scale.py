@@ -7,6 +7,7 @@ import itertools
 import json
 import os
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
@@ -65,6 +66,14 @@ def test_processes_write_the_same_bytes(study, data):
     one = code(study, data, "one", cache=False)
     assert code(study, data, "all", jobs=0, cache=False) == one
     assert code(study, data, "two", jobs=2, cache=False) == one
+
+
+def test_the_worker_pool_has_shut_down_when_the_run_returns(study, data):
+    """Else its thread can race the interpreter's exit ('Bad file descriptor' printed)."""
+    from concurrent.futures.process import _ExecutorManagerThread
+
+    code(study, data, "out", jobs=2, cache=False)
+    assert not [t for t in threading.enumerate() if isinstance(t, _ExecutorManagerThread)]
 
 
 def test_workers_render_csv_lines_when_they_share_the_cores():
