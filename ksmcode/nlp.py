@@ -102,6 +102,8 @@ def standard_spelling(lower: str) -> str:
     standard = table.get(lower)
     if standard is not None:
         return standard
+    if lower.endswith("nye") and len(lower) > 5 and lower not in _dictionary():
+        return standard_spelling(lower[:-1] + "a")  # Betawi: mesinnye -> mesinnya
     for clitic in CLITICS:
         base = lower[: -len(clitic)]
         if lower.endswith(clitic) and base in table:

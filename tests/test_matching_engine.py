@@ -188,6 +188,26 @@ def test_colloquial_spellings_with_clitics_and_negation(engine):
     assert found(engine, "Terminasinya belom ada.") == {("stage.termination", True)}
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Terminasinya mboten wonten.",  # Javanese
+        "Terminasinya teu acan aya.",  # Sundanese
+        "Terminasinye kaga ade.",  # Betawi, with -nye for -nya
+    ],
+)
+def test_regional_negators_negate(engine, text):
+    assert found(engine, text) == {("stage.termination", True)}
+
+
+def test_betawi_nye_is_nya_but_words_ending_in_nye_stay():
+    from ksmcode.nlp import standard_spelling
+
+    assert standard_spelling("mesinnye") == "mesinnya"
+    assert standard_spelling("duitnye") == "uangnya"
+    assert standard_spelling("kampanye") == "kampanye"
+
+
 def test_evidence_carries_the_rule_id(engine):
     ids = {m.rule_id for m in code_text(engine, "Kelompok tani dapat dana, tapi alatnya kurang.")}
     assert ids == {
