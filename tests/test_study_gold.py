@@ -1,4 +1,5 @@
-"""Integrity of the bundled illustrative study: transcripts/ against gold/ksm_gold.csv."""
+"""Integrity of the bundled hand-coded sets: the sample study (transcripts/, gold/), the tuning
+set (tuning/) and the validation set (validation/)."""
 
 from __future__ import annotations
 
@@ -45,9 +46,24 @@ CODE_IDS = frozenset(
 )
 
 
-def _rows(name: str) -> list[dict[str, str]]:
-    with open(GOLD / name, encoding="utf-8", newline="") as f:
+SETS = {  # transcripts, gold coding
+    "sample": (TRANSCRIPTS, GOLD / "ksm_gold.csv"),
+    "tuning": (ROOT / "tuning" / "transcripts", ROOT / "tuning" / "gold.csv"),
+    "validation": (ROOT / "validation" / "transcripts", ROOT / "validation" / "gold.csv"),
+}
+
+
+def _rows(path: Path) -> list[dict[str, str]]:
+    with open(path, encoding="utf-8", newline="") as f:
         return list(csv.DictReader(f))
+
+
+@pytest.fixture(scope="module", params=list(SETS))
+def coded_set(request):
+    transcripts, gold = SETS[request.param]
+    corpus = load_corpus(transcripts, interviewer=["Peneliti", "Interviewer"])
+    assert not corpus.warnings
+    return corpus, _rows(gold)
 
 
 @pytest.fixture(scope="module")
@@ -55,25 +71,22 @@ def corpus():
     return load_corpus(TRANSCRIPTS)
 
 
-@pytest.fixture(scope="module")
-def gold() -> list[dict[str, str]]:
-    return _rows("ksm_gold.csv")
-
-
-def test_code_ids_are_the_framework_ids(gold):
+def test_code_ids_are_the_framework_ids(coded_set):
+    _, gold = coded_set
     assert len(CODE_IDS) == 25
     assert {r["code"] for r in gold} - {""} <= CODE_IDS
     assert {r["negated"] for r in gold} <= {"true", "false"}
 
 
 def test_split_covers_every_document_once(corpus):
-    split = _rows("split.csv")
+    split = _rows(GOLD / "split.csv")
     docs = [r["document"] for r in split]
     assert sorted(docs) == sorted(d.id for d in corpus.documents)
     assert {r["split"] for r in split} == {"dev", "test"}
 
 
-def test_every_quote_locates_exactly_one_informant_unit(corpus, gold):
+def test_every_quote_locates_exactly_one_informant_unit(coded_set):
+    corpus, gold = coded_set
     by_id = {d.id: d for d in corpus.documents}
     for row in gold:
         doc = by_id[row["document"]]
@@ -84,7 +97,8 @@ def test_every_quote_locates_exactly_one_informant_unit(corpus, gold):
         assert len(hits) == 1 and not hits[0].is_interviewer, (doc.id, quote)
 
 
-def test_every_informant_unit_has_a_gold_row(corpus, gold):
+def test_every_informant_unit_has_a_gold_row(coded_set):
+    corpus, gold = coded_set
     for doc in corpus.documents:
         quotes = [r["quote"] for r in gold if r["document"] == doc.id]
         for turn in doc.turns:
@@ -94,6 +108,7 @@ def test_every_informant_unit_has_a_gold_row(corpus, gold):
             assert any(q in unit for q in quotes), (doc.id, unit[:60])
 
 
-def test_one_row_per_unit_and_code(gold):
+def test_one_row_per_unit_and_code(coded_set):
+    _, gold = coded_set
     keys = [(r["document"], r["quote"], r["code"]) for r in gold]
     assert len(keys) == len(set(keys))
