@@ -146,12 +146,15 @@ class CodingModel:
         """Similarity-weighted vote of the nearest memory units, and the mean similarity to
         the three most similar units given each code. With ``documents`` (training), units of
         the same document are not neighbours."""
-        sims = np.asarray((X @ self.memory_.T).todense())
+        sims = (X @ self._memory_columns()).toarray()
         if documents is not None:
             own = np.asarray(documents)[:, None] == np.asarray(self.memory_documents_)[None, :]
             sims[own] = -1.0
         k = min(NEIGHBOURS, sims.shape[1])
-        nearest = np.argsort(-sims, axis=1)[:, :k]
+        # the k most similar (a partition, not a sort of the whole memory), most similar first
+        nearest = np.argpartition(-sims, k - 1, axis=1)[:, :k]
+        order = np.argsort(-np.take_along_axis(sims, nearest, axis=1), axis=1, kind="stable")
+        nearest = np.take_along_axis(nearest, order, axis=1)
         top = np.take_along_axis(sims, nearest, axis=1)
         weight = np.exp((top - top[:, :1]) * SHARPNESS)
         vote = (
@@ -162,8 +165,16 @@ class CodingModel:
             given = sims[:, self.memory_labels_[:, c] == 1]
             if given.shape[1]:
                 m = min(3, given.shape[1])
-                closest[:, c] = np.sort(given, axis=1)[:, -m:].mean(axis=1)
+                best = np.partition(given, given.shape[1] - m, axis=1)[:, -m:]
+                closest[:, c] = np.sort(best, axis=1).mean(axis=1)  # summed as sorted
         return vote, closest
+
+    def _memory_columns(self) -> sparse.csr_matrix:
+        """The memory transposed, kept as CSR: multiplying by it converts nothing per call."""
+        cached = self.__dict__.get("_memory_t")
+        if cached is None or cached[0] is not self.memory_:
+            cached = self.__dict__["_memory_t"] = (self.memory_, self.memory_.T.tocsr())
+        return cached[1]
 
     def _pairs(
         self,
