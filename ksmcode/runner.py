@@ -70,6 +70,7 @@ class Task:
 
     source: SourceFile
     document: Document | None = None
+    sha256: str | None = None  # the file's, when already known (the run cache's keys need it)
 
 
 @dataclass(frozen=True)
@@ -131,13 +132,13 @@ class DocumentCoder:
         return [
             CodedDocument(
                 coded,
-                input_record(document),
+                input_record(document, task.sha256),
                 document.meta.language or "id",
                 warnings,
                 document if settings.keep_documents else None,
                 csv_parts(coded, settings.codebook, model) if settings.render_csv else None,
             )
-            for coded, document, warnings in zip(rows, documents, notes, strict=True)
+            for coded, document, warnings, task in zip(rows, documents, notes, tasks, strict=True)
         ]
 
 

@@ -161,7 +161,11 @@ def code_study(request: CodeRequest, on_progress: ProgressCallback | None = None
     cache = None
     if request.cache and not request.pseudonymise:
         cache = DocumentCache(request.out / CACHE_DIR, settings)
-    keys = [cache.key(t.source, file_sha256(t.source.path)) for t in tasks] if cache else []
+    keys: list[str] = []
+    if cache:  # each file read and hashed once: for its key here and its run.json entry
+        digests = [file_sha256(t.source.path) for t in tasks]
+        tasks = [replace(t, sha256=d) for t, d in zip(tasks, digests, strict=True)]
+        keys = [cache.key(t.source, d) for t, d in zip(tasks, digests, strict=True)]
     cached = [cache.has(k) for k in keys] if cache else [False] * len(tasks)
     to_code = [t for t, hit in zip(tasks, cached, strict=True) if not hit]
     local = DocumentCoder(settings, coder)

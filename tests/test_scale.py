@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import hashlib
 import itertools
 import json
 import os
@@ -127,6 +128,23 @@ def test_a_rerun_codes_only_new_and_changed_documents(study, data):
     assert changed != first
     cached = list((study / "out" / ".cache").iterdir())
     assert len(cached) == 3  # the entry of the old ketua.txt is gone
+
+
+def test_each_file_is_hashed_once_and_run_json_records_its_hash(study, data, monkeypatch):
+    """The cache keys' hashes go to the workers with the tasks: run.json takes them from
+    there, not from reading every file a second time."""
+    from ksmcode.export import atomic
+
+    hashed = []
+    real = atomic.file_sha256
+    monkeypatch.setattr(atomic, "file_sha256", lambda path: hashed.append(path) or real(path))
+    monkeypatch.setattr(coding_module, "file_sha256", lambda path: pytest.fail(f"{path} again"))
+    code(study, data, "out", jobs=0)  # workers forked after the patches: they see them too
+    inputs = json.loads((study / "out" / "run.json").read_text())["inputs"]
+    assert len(hashed) == len(inputs) == 3
+    for entry in inputs:
+        digest = hashlib.sha256((study / "study" / entry["document"]).read_bytes()).hexdigest()
+        assert entry["sha256"] == digest
 
 
 def test_a_changed_codebook_recodes_everything(study, data):

@@ -361,9 +361,9 @@ def write_coding(result: CodingResult, out_dir: str | Path, fmt: str = "csv") ->
         return writer.finish(result.corpus.root, result.options, warnings)
 
 
-def input_record(document: Document) -> dict[str, str]:
-    """A document's run.json ``inputs`` entry."""
-    digest = file_sha256(document.path)
+def input_record(document: Document, sha256: str | None = None) -> dict[str, str]:
+    """A document's run.json ``inputs`` entry (its file hashed unless ``sha256`` is given)."""
+    digest = sha256 or file_sha256(document.path)
     return {"document": document.id, "sha256": digest, "encoding": document.encoding}
 
 
