@@ -7,7 +7,9 @@ the run's frames with the model's decisions:
 - ``segments`` keeps a rule coding the model accepts (``source`` = ``rules+model``), adds the
   codings only the model makes (``model``; their ``evidence`` names the words that weighed most),
   keeps rule codings of codes the model has too few examples for (``rules``), and drops rule
-  codings the model rejects; every row gets a ``confidence`` (the calibrated probability);
+  codings the model rejects; every row gets a ``confidence`` (the calibrated probability) and
+  its ``negated`` flag from the model's negation stage (``denials`` still counts the rules'
+  negated evidence);
 - ``units`` gets the new 0/1 code columns;
 - ``decisions`` lists every (unit, code) the rules proposed or the model gave at least
   ``KEEP_PROBABILITY``: the material for ``ksmcode review``.
@@ -15,7 +17,7 @@ the run's frames with the model's decisions:
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -35,8 +37,9 @@ KEEP_PROBABILITY = 0.05
 TOP_WORDS = 4
 
 
-def apply_model(coder: LearnedCoder, coding: Coding) -> Coding:
-    """The run ``coding`` with the coder's decisions (see the module docstring).
+def apply_model(coder: LearnedCoder, coding: Coding, never_negated: Collection[str] = ()) -> Coding:
+    """The run ``coding`` with the coder's decisions (see the module docstring); codings of
+    ``never_negated`` codes (``when_negated: ignore``) are never marked negated.
 
     Example::
 
@@ -49,14 +52,15 @@ def apply_model(coder: LearnedCoder, coding: Coding) -> Coding:
         )
     units = coding.units.reset_index(drop=True)
     examples = examples_from_coding(replace(coding, units=units))
-    probability, coded = coder.decide(examples)
+    probability, coded, negated = coder.decide(examples)
+    negated &= ~np.isin(codes, list(never_negated))[None, :]
     fired = examples.rules[:, :, 0] > 0
     trained = coder.trained
     source = np.where(~trained[None, :], "rules", np.where(fired, "rules+model", "model"))
     new_units = units.copy()
     for k, code in enumerate(codes):
         new_units[code] = coded[:, k].astype(int)
-    segments = _segments(coding, units, examples, coder, probability, coded, source)
+    segments = _segments(coding, units, examples, coder, (probability, coded, negated), source)
     decisions = _decisions(units, codes, probability, coder.thresholds, coded, fired, source)
     return replace(coding, segments=segments, units=new_units, decisions=decisions)
 
@@ -77,7 +81,8 @@ def apply_to_rows(
         {c.id: c.family for c in codebook.codes},
         suppressed=frames["suppressed"],
     )
-    decided = apply_model(coder, coding)
+    never = [c.id for c in codebook.codes if c.when_negated == "ignore"]
+    decided = apply_model(coder, coding, never)
     assert decided.decisions is not None
     units = _by_document(_records(decided.units), lambda row: row["document"])
     segments = _by_document(_records(decided.segments), lambda row: row["document"])
@@ -113,10 +118,10 @@ def _segments(
     units: pd.DataFrame,
     examples: Examples,
     coder: LearnedCoder,
-    probability: np.ndarray,
-    coded: np.ndarray,
+    decision: tuple[np.ndarray, np.ndarray, np.ndarray],
     source: np.ndarray,
 ) -> pd.DataFrame:
+    probability, coded, negated = decision
     codes = list(coding.code_ids)
     row_of = {s: i for i, s in enumerate(units["segment_id"].astype(str))}
     col_of = {c: k for k, c in enumerate(codes)}
@@ -126,12 +131,14 @@ def _segments(
     kept = old[coded[i, k]].copy()
     kept["confidence"] = probability[i, k][coded[i, k]]
     kept["source"] = source[i, k][coded[i, k]]
+    kept["negated"] = negated[i, k][coded[i, k]]
     has_rule_row = np.zeros(coded.shape, dtype=bool)
     has_rule_row[i, k] = True
     rows, cols = np.nonzero(coded & ~has_rule_row)
     added = _model_rows(coding, units, examples, coder, rows, cols)
     added["confidence"] = probability[rows, cols]
     added["source"] = source[rows, cols]
+    added["negated"] = negated[rows, cols]
     columns = [*old.columns, "confidence", "source"]
     frame = pd.concat([kept, added[columns]], ignore_index=True)
     order = frame["segment_id"].astype(str).map(row_of) * len(codes) + frame["code"].map(col_of)
@@ -152,7 +159,6 @@ def _model_rows(
     frame = base[[c for c in coding.segments.columns if c in base.columns]].copy()
     frame["code"] = [codes[c] for c in cols]
     frame["family"] = frame["code"].map(coding.families)
-    frame["negated"] = False
     frame["denials"] = 0
     words = top_words(coder, [examples.texts[r] for r in rows], cols)
     frame["evidence"] = [f"model: {', '.join(w) or 'similar hand-coded units'}" for w in words]

@@ -25,6 +25,7 @@ class LearnedCoder:
     thresholds: np.ndarray
     examples: Examples  # the training units, kept so a later `learn` can build on them
     info: dict[str, Any] = field(default_factory=dict)
+    negation_threshold: float = 0.5  # a coding is negated from this negation probability on
 
     @property
     def code_ids(self) -> tuple[str, ...]:
@@ -55,10 +56,12 @@ class LearnedCoder:
         """Calibrated (units, codes) probabilities (rule-only codes: 1 where the rules fired)."""
         return self.calibrate(self.model.raw_proba(examples))
 
-    def decide(self, examples: Examples) -> tuple[np.ndarray, np.ndarray]:
-        """Probabilities and the 0/1 decisions (rule-only codes follow their rules)."""
-        probability = self.probability(examples)
+    def decide(self, examples: Examples) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Probabilities, the 0/1 decisions (rule-only codes follow their rules), and which
+        of the (unit, code) codings would be negated."""
+        raw, negation = self.model.predict(examples)
+        probability = self.calibrate(raw)
         coded = np.where(
             self.trained[None, :], probability >= self.thresholds[None, :], examples.rules[:, :, 0]
         )
-        return probability, coded.astype(bool)
+        return probability, coded.astype(bool), negation >= self.negation_threshold

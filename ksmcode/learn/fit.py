@@ -17,9 +17,11 @@ from ksmcode.learn.embed import load_embedder
 from ksmcode.learn.examples import Examples, concat, examples_from_coding
 from ksmcode.learn.model import CodingModel
 from ksmcode.learn.train import (
+    choose_negation_threshold,
     choose_thresholds,
     cross_validate,
     fit_calibration,
+    negation_scores,
     scores_table,
     too_few,
 )
@@ -83,6 +85,7 @@ def train_coder(
     )
     thresholds = choose_thresholds(calibrated, cv.labels)
     predicted = np.where(model.trained_[None, :], calibrated >= thresholds, cv.rules)
+    negation_threshold = choose_negation_threshold(cv, predicted.astype(bool))
     scores = {"all": scores_table(predicted, cv.rules, cv.labels, codes)}
     if own is not None and own.any() and not own.all():
         scores["own"] = scores_table(predicted[own], cv.rules[own], cv.labels[own], codes)
@@ -97,9 +100,21 @@ def train_coder(
             "rule_only_codes": too_few(cv.labels, codes),
         },
         "cross_validation": {name: _records(table) for name, table in scores.items()},
+        "negation": {
+            "threshold": negation_threshold,
+            **negation_scores(cv, predicted.astype(bool), negation_threshold),
+        },
         "versions": _versions(),
     }
-    return LearnedCoder(model, iso.X_thresholds_, iso.y_thresholds_, thresholds, examples, info)
+    return LearnedCoder(
+        model,
+        iso.X_thresholds_,
+        iso.y_thresholds_,
+        thresholds,
+        examples,
+        info,
+        negation_threshold,
+    )
 
 
 def learn(

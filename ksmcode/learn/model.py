@@ -13,6 +13,9 @@ evidence, three are strong" - is learned once):
 - a per-code text classifier over word and character n-grams (stacked: trained on folds of
   documents, so its probabilities on the training units are out-of-document).
 
+A second, small model (``ksmcode.learn.negation``) gives the probability that a coding would be
+negated.
+
 Probabilities are calibrated and thresholds chosen per code on held-back documents by
 ``ksmcode.learn.train``; this module only fits and predicts.
 """
@@ -26,6 +29,7 @@ from scipy import sparse
 
 from ksmcode.learn.embed import Embedder
 from ksmcode.learn.examples import Examples
+from ksmcode.learn.negation import NegationModel, document_folds, rule_negated
 from ksmcode.learn.text import TextVectors
 
 NEIGHBOURS = 15
@@ -46,7 +50,7 @@ class CodingModel:
     Example::
 
         model = CodingModel(codes, descriptions).fit(examples)
-        probabilities = model.predict_proba(new_examples)
+        probabilities = model.raw_proba(new_examples)
     """
 
     def __init__(
@@ -91,6 +95,8 @@ class CodingModel:
         meta.fit(pairs, target, sample_weight=weights)
         self.meta_coef_ = meta.coef_[0]
         self.meta_intercept_ = float(meta.intercept_[0])
+        self.negation_: NegationModel | None = NegationModel(len(self.code_ids), seed=self.seed)
+        self.negation_.fit(examples, memory)
         return self
 
     def _fit_text(
@@ -122,14 +128,11 @@ class CodingModel:
     ) -> np.ndarray:
         """Text-classifier probabilities for the training units from models that did not see
         their document."""
-        from sklearn.model_selection import GroupKFold
-
-        documents = np.asarray(examples.documents)
-        folds = min(TEXT_FOLDS, len(set(documents)))
-        out = np.zeros(labels.shape)
-        if folds < 2:
+        folds = list(document_folds(examples.documents, TEXT_FOLDS))
+        if not folds:
             return self._text_proba(X)
-        for train, held in GroupKFold(folds).split(X, groups=documents):
+        out = np.zeros(labels.shape)
+        for train, held in folds:
             coef, intercept = self._fit_text(
                 X[train], labels[train], known[train], examples.weights[train]
             )
@@ -204,17 +207,27 @@ class CodingModel:
         return features.reshape(n * c, -1)
 
     def raw_proba(self, examples: Examples) -> np.ndarray:
-        """Uncalibrated (units, codes) probabilities; codes without a model keep their rules.
+        """Uncalibrated (units, codes) probabilities; codes without a model keep their rules."""
+        return self.predict(examples)[0]
+
+    def predict(self, examples: Examples) -> tuple[np.ndarray, np.ndarray]:
+        """Uncalibrated (units, codes) probabilities of each code, and of a coding of it being
+        negated (a model file older than the negation stage: the rules' flags, as 0 or 1).
         Units are decided ``SLICE`` at a time: each unit's features make a dense row per code."""
         if len(examples) > SLICE:
             starts = range(0, len(examples), SLICE)
             slices = [examples.take(range(i, min(i + SLICE, len(examples)))) for i in starts]
-            return np.concatenate([self.raw_proba(s) for s in slices])
+            parts = [self.predict(s) for s in slices]
+            return np.concatenate([p for p, _ in parts]), np.concatenate([n for _, n in parts])
         if not len(examples):
-            return np.zeros((0, len(self.code_ids)))
+            empty = np.zeros((0, len(self.code_ids)))
+            return empty, empty
         X = self.vectors_.transform(examples.texts)
         pairs = self._pairs(examples, X, self._text_proba(X))
         scores = pairs @ self.meta_coef_ + self.meta_intercept_
         proba = (1 / (1 + np.exp(-scores))).reshape(len(examples), len(self.code_ids))
         fired = examples.rules[:, :, 0]
-        return np.where(self.trained_[None, :], proba, fired)
+        proba = np.where(self.trained_[None, :], proba, fired)
+        if self.negation_ is None:
+            return proba, rule_negated(examples).astype(float)
+        return proba, self.negation_.proba(examples, X)

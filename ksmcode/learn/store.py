@@ -21,6 +21,7 @@ from ksmcode.learn.coder import LearnedCoder
 from ksmcode.learn.embed import load_embedder
 from ksmcode.learn.examples import RULE_FEATURES, Examples
 from ksmcode.learn.model import CodingModel
+from ksmcode.learn.negation import NegationModel
 from ksmcode.learn.text import TextVectors
 
 FORMAT = "ksmcode-model/1"
@@ -43,6 +44,8 @@ def save_model(coder: LearnedCoder, path: str | Path) -> Path:
         "calibration_x": coder.calibration_x,
         "calibration_y": coder.calibration_y,
         "thresholds": coder.thresholds,
+        "negation_threshold": np.asarray(coder.negation_threshold),
+        **(model.negation_.state() if model.negation_ is not None else {}),
         "rules": ex.rules.astype(np.float32),
         "labels": ex.labels,
         "negated": ex.negated,
@@ -106,6 +109,7 @@ def load_model(path: str | Path) -> LearnedCoder:
     model.meta_coef_ = arrays["meta_coef"]
     model.meta_intercept_ = float(settings["meta_intercept"])
     model.trained_ = arrays["trained"].astype(bool)
+    model.negation_ = NegationModel.from_state(len(model.code_ids), arrays)
     stored = meta["examples"]
     examples = Examples(
         tuple(stored["segment_ids"]),
@@ -124,6 +128,7 @@ def load_model(path: str | Path) -> LearnedCoder:
         arrays["thresholds"],
         examples,
         meta["info"],
+        float(arrays["negation_threshold"]) if "negation_threshold" in arrays else 0.5,
     )
 
 

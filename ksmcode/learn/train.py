@@ -4,7 +4,8 @@ Units of one interview are not independent, so every held-back estimate here hol
 documents: the cross-validated probabilities calibrate the model (isotonic regression, so that
 "0.8" means about 80 % of such codings were right on documents the model had not seen), choose
 each code's threshold (the F1-best one, shrunk towards the shared threshold when a code has few
-examples), and give the per-code precision, recall and F1 written into the model file.
+examples) and the threshold on the negation probability, and give the per-code precision,
+recall and F1 (and the negation scores) written into the model file.
 """
 
 from __future__ import annotations
@@ -15,11 +16,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from sklearn.isotonic import IsotonicRegression
-from sklearn.model_selection import GroupKFold
 
 from ksmcode.errors import ModelError
 from ksmcode.learn.examples import Examples
 from ksmcode.learn.model import MIN_POSITIVES, CodingModel
+from ksmcode.learn.negation import document_folds, rule_negated
 
 FOLDS = 5
 SHRINK = 10.0  # positives at which a code's own threshold counts as much as the shared one
@@ -34,25 +35,34 @@ class CrossValidation:
     labels: np.ndarray  # 1, 0, or -1 where the pair is not labelled
     rules: np.ndarray  # (units, codes) 0/1: what the rules alone said
     documents: tuple[str, ...]
+    negation: np.ndarray  # (units, codes): probability that a coding would be negated
+    negated: np.ndarray  # (units, codes) 0/1: the human's negated flags
+    rules_negated: np.ndarray  # (units, codes) 0/1: the rules' negated flags
 
 
 def cross_validate(
     examples: Examples, make_model: Callable[[], CodingModel], *, folds: int = FOLDS
 ) -> CrossValidation:
     """Fit on all but a fold of documents, predict that fold; every unit is predicted once."""
-    documents = np.asarray(examples.documents)
-    n_docs = len(set(documents))
-    if n_docs < 2:
+    if len(set(examples.documents)) < 2:
         raise ModelError(
             "learning needs hand-coded units from at least two documents (it holds whole "
             "documents back to check itself); code another document and try again"
         )
-    proba = np.zeros(examples.labels.shape)
-    for train, held in GroupKFold(min(folds, n_docs)).split(documents, groups=documents):
+    proba, negation = np.zeros(examples.labels.shape), np.zeros(examples.labels.shape)
+    for train, held in document_folds(examples.documents, folds):
         model = make_model().fit(examples.take(train))
-        proba[held] = model.raw_proba(examples.take(held))
+        proba[held], negation[held] = model.predict(examples.take(held))
     labels = np.where(np.isnan(examples.labels), -1.0, examples.labels)
-    return CrossValidation(proba, labels, examples.rules[:, :, 0], examples.documents)
+    return CrossValidation(
+        proba,
+        labels,
+        examples.rules[:, :, 0],
+        examples.documents,
+        negation,
+        np.nan_to_num(examples.negated),
+        rule_negated(examples),
+    )
 
 
 def fit_calibration(cv: CrossValidation, trained: np.ndarray) -> IsotonicRegression:
@@ -75,6 +85,31 @@ def choose_thresholds(probability: np.ndarray, labels: np.ndarray) -> np.ndarray
         own = THRESHOLDS[int(np.argmax(scores))]
         chosen[k] = (positives * own + SHRINK * shared) / (positives + SHRINK)
     return chosen
+
+
+def choose_negation_threshold(cv: CrossValidation, predicted: np.ndarray) -> float:
+    """The threshold on the negation probability that gives the best negation F1 (over the
+    ``predicted`` codings, as ``negation_scores`` counts) on held-back documents."""
+    truth = (cv.labels == 1) & (cv.negated == 1)
+    scores = [_f1(predicted & (cv.negation >= t), truth.astype(float)) for t in THRESHOLDS]
+    return float(THRESHOLDS[int(np.argmax(scores))])
+
+
+def negation_scores(
+    cv: CrossValidation, predicted: np.ndarray, threshold: float
+) -> dict[str, dict[str, float]]:
+    """Negation precision / recall / F1 (see ``choose_negation_threshold``) of the model and of
+    the rules on held-back documents."""
+    truth = ((cv.labels == 1) & (cv.negated == 1)).astype(float)
+    found = {
+        "model": predicted & (cv.negation >= threshold),
+        "rules": cv.rules.astype(bool) & cv.rules_negated.astype(bool),
+    }
+    out = {}
+    for name, flags in found.items():
+        p, r, f = _prf(flags, truth)
+        out[name] = {"precision": p, "recall": r, "f1": f}
+    return out
 
 
 def _f1(predicted: np.ndarray, labels: np.ndarray) -> float:

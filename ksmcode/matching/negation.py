@@ -70,7 +70,8 @@ class NegationScope:
             return "not" if lower == "n't" else lower
         return standard_spelling(lower)
 
-    def _pseudo_covering(self, words: Sequence[str], i: int) -> bool:
+    def is_pseudo(self, words: Sequence[str], i: int) -> bool:
+        """Does a pseudo-negation ("tidak hanya", "no problem") cover ``words[i]``?"""
         for j in range(max(0, i - self.longest_pseudo + 1), i + 1):
             if any(tuple(words[j : j + len(p)]) == p and j + len(p) > i for p in self.pseudo):
                 return True
@@ -86,12 +87,12 @@ class NegationScope:
         for i in range(start - 1, max(-1, start - 1 - PRE_WINDOW), -1):
             if words[i] in BOUNDARIES:
                 break
-            if words[i] in self.cues and not self._pseudo_covering(words, i):
+            if words[i] in self.cues and not self.is_pseudo(words, i):
                 return Negation(True, lowers[i])
         for i in range(end, min(len(words), end + POST_WINDOW)):
             if words[i] in BOUNDARIES:
                 break
             post_cue = words[i] in self.cues and words[i] not in PRE_ONLY
-            if post_cue and not self._pseudo_covering(words, i):
+            if post_cue and not self.is_pseudo(words, i):
                 return Negation(True, lowers[i])
         return Negation(False)
