@@ -168,7 +168,7 @@ def document_rows(draw, code_ids: tuple[str, ...], model: bool) -> DocumentRows:
     suppressed = [[*row, "exclude", draw(TEXT)] for row in evidence_rows[:1]]
     decision = st.tuples(st.floats(0, 1), st.floats(0, 1), st.integers(0, 1), st.integers(0, 4))
     decisions = [
-        [document, "s1", code_ids[0], *cells, draw(TEXT)]
+        [document, "s1", code_ids[0], *cells, draw(TEXT), draw(st.floats(0, 1))]
         for cells in draw(st.lists(decision, max_size=2))
     ]
     present = draw(st.lists(st.sampled_from(ATTRIBUTES), unique=True))

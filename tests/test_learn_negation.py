@@ -96,11 +96,11 @@ def test_model_file_keeps_the_negation_stage(tuning, tmp_path):
     examples = examples_from_coding(coding)
     again = load_model(save_model(coder, tmp_path / "m.ksm"))
     assert again.negation_threshold == coder.negation_threshold
-    (p_before, coded_before, negated_before) = coder.decide(examples)
-    (p_after, coded_after, negated_after) = again.decide(examples)
-    np.testing.assert_allclose(p_after, p_before, atol=1e-6)  # the file keeps float32 weights
-    np.testing.assert_array_equal(coded_after, coded_before)
-    np.testing.assert_array_equal(negated_after, negated_before)
+    before, after = coder.decide(examples), again.decide(examples)
+    np.testing.assert_allclose(after.probability, before.probability, atol=1e-6)  # float32
+    np.testing.assert_allclose(after.negation, before.negation, atol=1e-6)  # weights in the file
+    np.testing.assert_array_equal(after.coded, before.coded)
+    np.testing.assert_array_equal(after.negated, before.negated)
 
 
 def test_a_model_file_without_the_stage_falls_back_to_the_rules(tuning, tmp_path):
@@ -121,8 +121,7 @@ def test_a_model_file_without_the_stage_falls_back_to_the_rules(tuning, tmp_path
     old = load_model(path)
     assert old.model.negation_ is None
     examples = examples_from_coding(coding)
-    _, _, negated = old.decide(examples)
-    np.testing.assert_array_equal(negated, rule_negated(examples))
+    np.testing.assert_array_equal(old.decide(examples).negated, rule_negated(examples))
 
 
 def test_applied_codings_carry_the_stage_s_flags(tuning):
@@ -130,9 +129,12 @@ def test_applied_codings_carry_the_stage_s_flags(tuning):
     from ksmcode.learn.examples import examples_from_coding
 
     coder, coding, _ = tuning
-    _, coded, negated = coder.decide(examples_from_coding(coding))
-    segments = apply_model(coder, coding).segments
-    assert segments["negated"].sum() == (coded & negated).sum() > 0
+    decided = coder.decide(examples_from_coding(coding))
+    applied = apply_model(coder, coding)
+    assert applied.segments["negated"].sum() == (decided.coded & decided.negated).sum() > 0
+    decisions = applied.decisions
+    assert decisions is not None and decisions["negation"].between(0, 1).all()
     codes = list(coding.code_ids)
-    never = apply_model(coder, coding, never_negated=codes).segments
-    assert not never["negated"].any() and len(never) == len(segments)
+    never = apply_model(coder, coding, never_negated=codes)
+    assert not never.segments["negated"].any() and len(never.segments) == len(applied.segments)
+    assert never.decisions is not None and (never.decisions["negation"] == 0).all()

@@ -64,7 +64,7 @@ EVIDENCE_COLUMNS = [
 SUPPRESSED_COLUMNS = [*EVIDENCE_COLUMNS, "reason", "detail"]
 MODEL_COLUMNS = ["confidence", "source"]  # segments of a run coded with a model
 DECISION_COLUMNS = ["document", "segment_id", "code", "probability", "threshold", "coded",
-                    "rules", "source"]  # fmt: skip
+                    "rules", "source", "negation"]  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,8 @@ the run's frames with the model's decisions:
   negated evidence);
 - ``units`` gets the new 0/1 code columns;
 - ``decisions`` lists every (unit, code) the rules proposed or the model gave at least
-  ``KEEP_PROBABILITY``: the material for ``ksmcode review``.
+  ``KEEP_PROBABILITY``, with the probability that a coding of it is negated (``negation``):
+  the material for ``ksmcode review``.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from ksmcode.errors import ModelError
 from ksmcode.learn.examples import Examples, examples_from_coding
 
 if TYPE_CHECKING:  # the coder's module imports scikit-learn; a rules-only run needs none
-    from ksmcode.learn.coder import LearnedCoder
+    from ksmcode.learn.coder import Decisions, LearnedCoder
 
 Row = TypeVar("Row")
 KEEP_PROBABILITY = 0.05
@@ -52,16 +53,15 @@ def apply_model(coder: LearnedCoder, coding: Coding, never_negated: Collection[s
         )
     units = coding.units.reset_index(drop=True)
     examples = examples_from_coding(replace(coding, units=units))
-    probability, coded, negated = coder.decide(examples)
-    negated &= ~np.isin(codes, list(never_negated))[None, :]
+    decided = coder.decide(examples).never_negating(np.isin(codes, list(never_negated)))
     fired = examples.rules[:, :, 0] > 0
     trained = coder.trained
     source = np.where(~trained[None, :], "rules", np.where(fired, "rules+model", "model"))
     new_units = units.copy()
     for k, code in enumerate(codes):
-        new_units[code] = coded[:, k].astype(int)
-    segments = _segments(coding, units, examples, coder, (probability, coded, negated), source)
-    decisions = _decisions(units, codes, probability, coder.thresholds, coded, fired, source)
+        new_units[code] = decided.coded[:, k].astype(int)
+    segments = _segments(coding, units, examples, coder, decided, source)
+    decisions = _decisions(units, codes, decided, coder.thresholds, fired, source)
     return replace(coding, segments=segments, units=new_units, decisions=decisions)
 
 
@@ -118,10 +118,10 @@ def _segments(
     units: pd.DataFrame,
     examples: Examples,
     coder: LearnedCoder,
-    decision: tuple[np.ndarray, np.ndarray, np.ndarray],
+    decided: Decisions,
     source: np.ndarray,
 ) -> pd.DataFrame:
-    probability, coded, negated = decision
+    probability, coded, negated = decided.probability, decided.coded, decided.negated
     codes = list(coding.code_ids)
     row_of = {s: i for i, s in enumerate(units["segment_id"].astype(str))}
     col_of = {c: k for k, c in enumerate(codes)}
@@ -187,12 +187,12 @@ def top_words(coder: LearnedCoder, texts: list[str], cols: np.ndarray) -> list[l
 def _decisions(
     units: pd.DataFrame,
     codes: list[str],
-    probability: np.ndarray,
+    decided: Decisions,
     thresholds: np.ndarray,
-    coded: np.ndarray,
     fired: np.ndarray,
     source: np.ndarray,
 ) -> pd.DataFrame:
+    probability, coded = decided.probability, decided.coded
     rows, cols = np.nonzero(fired | coded | (probability >= KEEP_PROBABILITY))
     return pd.DataFrame(
         {
@@ -204,6 +204,7 @@ def _decisions(
             "coded": coded[rows, cols].astype(int),
             "rules": fired[rows, cols].astype(int),
             "source": source[rows, cols],
+            "negation": decided.negation[rows, cols].round(4),
         },
         columns=DECISION_COLUMNS,
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -56,12 +56,31 @@ class LearnedCoder:
         """Calibrated (units, codes) probabilities (rule-only codes: 1 where the rules fired)."""
         return self.calibrate(self.model.raw_proba(examples))
 
-    def decide(self, examples: Examples) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Probabilities, the 0/1 decisions (rule-only codes follow their rules), and which
-        of the (unit, code) codings would be negated."""
+    def decide(self, examples: Examples) -> Decisions:
+        """Every (unit, code): its probability, whether it is coded (rule-only codes follow
+        their rules), and how likely, and whether, a coding of it is negated."""
         raw, negation = self.model.predict(examples)
         probability = self.calibrate(raw)
         coded = np.where(
             self.trained[None, :], probability >= self.thresholds[None, :], examples.rules[:, :, 0]
         )
-        return probability, coded.astype(bool), negation >= self.negation_threshold
+        return Decisions(probability, coded.astype(bool), negation, self.negation_threshold)
+
+
+@dataclass(frozen=True)
+class Decisions:
+    """A coder's (units, codes) decisions."""
+
+    probability: np.ndarray  # calibrated probability of the code
+    coded: np.ndarray  # bool
+    negation: np.ndarray  # probability that a coding of the code is negated
+    negation_threshold: float
+
+    @property
+    def negated(self) -> np.ndarray:
+        """Which codings (if coded) are negated."""
+        return self.negation >= self.negation_threshold
+
+    def never_negating(self, columns: np.ndarray) -> Decisions:
+        """These decisions with no coding in the codes of the boolean ``columns`` negated."""
+        return replace(self, negation=np.where(columns[None, :], 0.0, self.negation))
