@@ -20,7 +20,7 @@ from ksmcode.errors import ModelError
 runner = CliRunner()
 
 
-def tuning_set(repo, command: str, *args: str) -> None:
+def tuning_set(repo, command: str, *args: str) -> str:
     """Run a command on the bundled tuning set with the shipped codebook; it must succeed."""
     result = runner.invoke(
         app,
@@ -28,6 +28,7 @@ def tuning_set(repo, command: str, *args: str) -> None:
          str(repo / "codebooks" / "ksm.yaml"), *args],
     )  # fmt: skip
     assert result.exit_code == 0, result.output
+    return result.output
 
 
 @pytest.fixture(scope="module")
@@ -36,7 +37,8 @@ def trained(repo, tmp_path_factory):
     folder = tmp_path_factory.mktemp("learn")
     path = folder / "tuning.ksm"
     gold = str(repo / "tuning" / "gold.csv")
-    tuning_set(repo, "learn", "--coding", gold, "--no-base", "--output", str(path))
+    output = tuning_set(repo, "learn", "--coding", gold, "--no-base", "--output", str(path))
+    assert "Negated codings, cross-validated: model P" in output
     return path
 
 

@@ -89,6 +89,11 @@ def learn(
         embeddings=embeddings,
     )
     show_frame(result.scores, title="Cross-validated scores, model vs rules alone")
+    model, rules = result.negation["model"], result.negation["rules"]
+    err.print(
+        f"Negated codings, cross-validated: model P {model['precision']:.2f} "
+        f"R {model['recall']:.2f} F1 {model['f1']:.2f}; rules alone F1 {rules['f1']:.2f}."
+    )
     for code in result.rule_only:
         warn(f"too few hand-coded examples, stays rule-only: {code}")
     base_note = f" on top of {result.base}" if result.base else ""

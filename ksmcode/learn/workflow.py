@@ -29,6 +29,7 @@ class LearnSummary:
     documents: int
     rule_only: tuple[str, ...]
     base: str | None
+    negation: dict  # cross-validated precision / recall / F1 of negated codings: model, rules
 
 
 def _base_coder(request: CodeRequest, base: Path | None, use_base: bool):
@@ -121,6 +122,7 @@ def learn_study(
         len(training["documents"]),
         tuple(training["rule_only_codes"]),
         str(base_path) if base_path else None,
+        coder.info["negation"],
     )
 
 
