@@ -29,7 +29,8 @@ from scipy import sparse
 
 from ksmcode.learn.embed import Embedder
 from ksmcode.learn.examples import Examples
-from ksmcode.learn.negation import NegationModel, document_folds, rule_negated
+from ksmcode.learn.folds import document_folds
+from ksmcode.learn.negation import NegationModel, rule_negated
 from ksmcode.learn.text import TextVectors
 
 NEIGHBOURS = 15

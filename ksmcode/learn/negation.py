@@ -20,13 +20,14 @@ It is trained on the units a human gave a code, with their flags as targets.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from functools import cache
 
 import numpy as np
 from scipy import sparse
 
 from ksmcode.learn.examples import RULE_FEATURES, Examples
+from ksmcode.learn.folds import document_folds
 from ksmcode.matching.negation import NegationScope
 
 _FIRED, _SHARE = RULE_FEATURES.index("fired"), RULE_FEATURES.index("share_negated")
@@ -37,17 +38,6 @@ FOLDS = 4
 def rule_negated(examples: Examples) -> np.ndarray:
     """The rules' own decision: the code fired and at least half of its evidence is negated."""
     return (examples.rules[:, :, _FIRED] > 0) & (examples.rules[:, :, _SHARE] >= 0.5)
-
-
-def document_folds(documents: Sequence[str], most: int) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-    """(train, held) unit positions holding back whole documents, at most ``most`` folds;
-    nothing when there are fewer than two documents."""
-    from sklearn.model_selection import GroupKFold
-
-    groups = np.asarray(documents)
-    folds = min(most, len(set(groups)))
-    if folds >= 2:
-        yield from GroupKFold(folds).split(groups, groups=groups)
 
 
 @cache

@@ -19,8 +19,9 @@ from sklearn.isotonic import IsotonicRegression
 
 from ksmcode.errors import ModelError
 from ksmcode.learn.examples import Examples
+from ksmcode.learn.folds import document_folds
 from ksmcode.learn.model import MIN_POSITIVES, CodingModel
-from ksmcode.learn.negation import document_folds, rule_negated
+from ksmcode.learn.negation import rule_negated
 
 FOLDS = 5
 SHRINK = 10.0  # positives at which a code's own threshold counts as much as the shared one
