@@ -40,5 +40,6 @@ def explain(
     if result.decisions is not None:
         show_frame(
             result.decisions,
-            title="The model's decisions (probability against the code's threshold)",
+            title="The model's decisions (probability against the code's threshold; "
+            "negation: how likely such a coding is negated)",
         )
