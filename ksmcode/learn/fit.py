@@ -21,7 +21,7 @@ from ksmcode.learn.train import (
     choose_thresholds,
     cross_validate,
     fit_calibration,
-    negation_scores,
+    held_out_negation_scores,
     scores_table,
     too_few,
 )
@@ -85,7 +85,8 @@ def train_coder(
     )
     thresholds = choose_thresholds(calibrated, cv.labels)
     predicted = np.where(model.trained_[None, :], calibrated >= thresholds, cv.rules)
-    negation_threshold = choose_negation_threshold(cv, predicted.astype(bool))
+    coded = predicted.astype(bool)
+    negation_threshold = choose_negation_threshold(cv, coded)
     scores = {"all": scores_table(predicted, cv.rules, cv.labels, codes)}
     if own is not None and own.any() and not own.all():
         scores["own"] = scores_table(predicted[own], cv.rules[own], cv.labels[own], codes)
@@ -102,7 +103,7 @@ def train_coder(
         "cross_validation": {name: _records(table) for name, table in scores.items()},
         "negation": {
             "threshold": negation_threshold,
-            **negation_scores(cv, predicted.astype(bool), negation_threshold),
+            **held_out_negation_scores(cv, coded, negation_threshold),
         },
         "versions": _versions(),
     }

@@ -121,6 +121,11 @@ def load_model(path: str | Path) -> LearnedCoder:
         arrays["negated"],
         arrays["weights"],
     )
+    negation = (
+        {"negation_threshold": float(arrays["negation_threshold"])}
+        if "negation_threshold" in arrays
+        else {}
+    )  # a file older than the negation stage: the default
     return LearnedCoder(
         model,
         arrays["calibration_x"],
@@ -128,7 +133,7 @@ def load_model(path: str | Path) -> LearnedCoder:
         arrays["thresholds"],
         examples,
         meta["info"],
-        float(arrays["negation_threshold"]) if "negation_threshold" in arrays else 0.5,
+        **negation,
     )
 
 

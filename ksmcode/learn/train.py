@@ -90,13 +90,14 @@ def choose_thresholds(probability: np.ndarray, labels: np.ndarray) -> np.ndarray
 
 def choose_negation_threshold(cv: CrossValidation, predicted: np.ndarray) -> float:
     """The threshold on the negation probability that gives the best negation F1 (over the
-    ``predicted`` codings, as ``negation_scores`` counts) on held-back documents."""
+    ``predicted`` codings, counted as ``ksmcode.analysis.evaluation.negation_scores`` counts:
+    a coding is negated when assigned and marked negated) on held-back documents."""
     truth = (cv.labels == 1) & (cv.negated == 1)
     scores = [_f1(predicted & (cv.negation >= t), truth.astype(float)) for t in THRESHOLDS]
     return float(THRESHOLDS[int(np.argmax(scores))])
 
 
-def negation_scores(
+def held_out_negation_scores(
     cv: CrossValidation, predicted: np.ndarray, threshold: float
 ) -> dict[str, dict[str, float]]:
     """Negation precision / recall / F1 (see ``choose_negation_threshold``) of the model and of
