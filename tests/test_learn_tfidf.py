@@ -114,3 +114,18 @@ def test_applying_a_model_imports_no_scikit_learn():
         [sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=ROOT
     )
     assert out.stdout.strip() == "[]"
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 2**31 - 1), st.integers(1, 30), st.floats(0.05, 0.9))
+def test_memory_similarity_is_the_sparse_product(seed, units, density):
+    from ksmcode.learn.model import MemorySimilarity
+
+    rng = np.random.default_rng(seed)
+    # a few features most units have (the dense part) and many rare ones (the sparse part)
+    common = sparse.random(units, 5, density=0.9, random_state=rng, format="csr")
+    rare = sparse.random(units, 200, density=density / 10, random_state=rng, format="csr")
+    memory = l2_rows(sparse.hstack([common, rare]).tocsr())
+    X = l2_rows(sparse.random(7, 205, density=density, random_state=rng, format="csr"))
+    similarity = MemorySimilarity(memory)
+    assert np.allclose(similarity(X), (X @ memory.T).toarray(), rtol=0, atol=1e-12)

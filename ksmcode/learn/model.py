@@ -38,6 +38,7 @@ SHARPNESS = 20.0  # how fast a neighbour's vote fades with lower similarity
 MIN_POSITIVES = 3  # a code with fewer positive units keeps its rules only
 TEXT_FOLDS = 4
 SLICE = 256  # units decided at a time (bounds the dense features: ~5 MB)
+DENSE_SHARE = 0.2  # memory features in this share of its units are multiplied as dense arrays
 
 
 def _logit(p: np.ndarray) -> np.ndarray:
@@ -150,7 +151,7 @@ class CodingModel:
         """Similarity-weighted vote of the nearest memory units, and the mean similarity to
         the three most similar units given each code. With ``documents`` (training), units of
         the same document are not neighbours."""
-        sims = (X @ self._memory_columns()).toarray()
+        sims = self._similarity()(X)
         if documents is not None:
             own = np.asarray(documents)[:, None] == np.asarray(self.memory_documents_)[None, :]
             sims[own] = -1.0
@@ -173,11 +174,12 @@ class CodingModel:
                 closest[:, c] = np.sort(best, axis=1).mean(axis=1)  # summed as sorted
         return vote, closest
 
-    def _memory_columns(self) -> sparse.csr_matrix:
-        """The memory transposed, kept as CSR: multiplying by it converts nothing per call."""
-        cached = self.__dict__.get("_memory_t")
+    def _similarity(self) -> MemorySimilarity:
+        """The similarity to the memory units, built once per memory."""
+        cached = self.__dict__.get("_memory_similarity")
         if cached is None or cached[0] is not self.memory_:
-            cached = self.__dict__["_memory_t"] = (self.memory_, self.memory_.T.tocsr())
+            similarity = MemorySimilarity(self.memory_)
+            cached = self.__dict__["_memory_similarity"] = (self.memory_, similarity)
         return cached[1]
 
     def _pairs(
@@ -232,3 +234,29 @@ class CodingModel:
         if self.negation_ is None:
             return proba, rule_negated(examples).astype(float)
         return proba, self.negation_.proba(examples, X)
+
+
+class MemorySimilarity:
+    """``(X @ memory.T).toarray()``: the cosine similarity of each row of ``X`` to each memory
+    unit (all rows of unit length).
+
+    The sparse product works on every pair of a unit of ``X`` and a memory unit that share a
+    feature, so the character n-grams most units have ("an ", "ang") make most of its cost.
+    Those (in at least ``DENSE_SHARE`` of the memory units) are multiplied as dense arrays, at
+    BLAS speed, and only the rest as sparse ones: the same sums, added in another order (equal
+    to ~1e-15), in a sixth less time per prediction.
+    """
+
+    def __init__(self, memory: sparse.csr_matrix):
+        columns = memory.T.tocsr()  # features x units
+        common = np.diff(columns.indptr) >= DENSE_SHARE * memory.shape[0]
+        self.common = np.flatnonzero(common)
+        self.dense = columns[self.common].toarray()
+        self.rest = (sparse.diags((~common).astype(float)) @ columns).tocsr()
+        self.rest.eliminate_zeros()
+
+    def __call__(self, X: sparse.csr_matrix) -> np.ndarray:
+        sims = (X @ self.rest).toarray()
+        if len(self.common):
+            sims += X[:, self.common].toarray() @ self.dense
+        return sims
