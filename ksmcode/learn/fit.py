@@ -17,10 +17,7 @@ from ksmcode.learn.embed import load_embedder
 from ksmcode.learn.examples import Examples, concat, examples_from_coding
 from ksmcode.learn.model import CodingModel
 from ksmcode.learn.train import (
-    choose_negation_threshold,
-    choose_thresholds,
-    cross_validate,
-    fit_calibration,
+    held_out_coding,
     held_out_negation_scores,
     scores_table,
     too_few,
@@ -77,16 +74,9 @@ def train_coder(
     def make() -> CodingModel:
         return CodingModel(codes, descriptions, embedder=embedder)
 
-    cv = cross_validate(examples, make)
+    held = held_out_coding(examples, make)
     model = make().fit(examples)
-    iso = fit_calibration(cv, model.trained_)
-    calibrated = np.where(
-        model.trained_[None, :], iso.predict(cv.proba.reshape(-1)).reshape(cv.proba.shape), 0
-    )
-    thresholds = choose_thresholds(calibrated, cv.labels)
-    predicted = np.where(model.trained_[None, :], calibrated >= thresholds, cv.rules)
-    coded = predicted.astype(bool)
-    negation_threshold = choose_negation_threshold(cv, coded)
+    cv, predicted, negation_threshold = held.cv, held.predicted, held.negation_threshold
     scores = {"all": scores_table(predicted, cv.rules, cv.labels, codes)}
     if own is not None and own.any() and not own.all():
         scores["own"] = scores_table(predicted[own], cv.rules[own], cv.labels[own], codes)
@@ -103,15 +93,15 @@ def train_coder(
         "cross_validation": {name: _records(table) for name, table in scores.items()},
         "negation": {
             "threshold": negation_threshold,
-            **held_out_negation_scores(cv, coded, negation_threshold),
+            **held_out_negation_scores(cv, predicted, negation_threshold),
         },
         "versions": _versions(),
     }
     return LearnedCoder(
         model,
-        iso.X_thresholds_,
-        iso.y_thresholds_,
-        thresholds,
+        held.calibration.X_thresholds_,
+        held.calibration.y_thresholds_,
+        held.thresholds,
         examples,
         info,
         negation_threshold,

@@ -11,7 +11,7 @@ recall and F1 (and the negation scores) written into the model file.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -64,6 +64,43 @@ def cross_validate(
         np.nan_to_num(examples.negated),
         rule_negated(examples),
     )
+
+
+@dataclass(frozen=True)
+class HeldOutCoding:
+    """Every unit coded as the final model would code it, by models that did not see its
+    document: the cross-validation, the calibration and thresholds chosen on it, and the
+    codings and negation threshold they give."""
+
+    cv: CrossValidation
+    calibration: IsotonicRegression
+    thresholds: np.ndarray  # per code, on calibrated probabilities
+    predicted: np.ndarray  # (units, codes) bool: coded (codes without a model: the rules)
+    negation_threshold: float
+
+    def take(self, rows: np.ndarray) -> HeldOutCoding:
+        """The same for some units only (to score a part of the training data)."""
+        fields = {name: getattr(self.cv, name)[rows] for name in _UNIT_ARRAYS}
+        documents = tuple(np.asarray(self.cv.documents)[rows])
+        cv = replace(self.cv, documents=documents, **fields)
+        return replace(self, cv=cv, predicted=self.predicted[rows])
+
+
+_UNIT_ARRAYS = ("proba", "labels", "rules", "negation", "negated", "rules_negated")
+
+
+def held_out_coding(examples: Examples, make_model: Callable[[], CodingModel]) -> HeldOutCoding:
+    """Cross-validate ``examples``, calibrate and choose the thresholds on the held-back
+    probabilities, and code every unit with them."""
+    cv = cross_validate(examples, make_model)
+    trained = np.nan_to_num(examples.labels).sum(axis=0) >= MIN_POSITIVES  # as CodingModel
+    calibration = fit_calibration(cv, trained)
+    calibrated = calibration.predict(cv.proba.reshape(-1)).reshape(cv.proba.shape)
+    calibrated = np.where(trained[None, :], calibrated, 0)
+    thresholds = choose_thresholds(calibrated, cv.labels)
+    predicted = np.where(trained[None, :], calibrated >= thresholds, cv.rules).astype(bool)
+    negation_threshold = choose_negation_threshold(cv, predicted)
+    return HeldOutCoding(cv, calibration, thresholds, predicted, negation_threshold)
 
 
 def fit_calibration(cv: CrossValidation, trained: np.ndarray) -> IsotonicRegression:
