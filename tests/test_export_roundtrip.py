@@ -136,13 +136,17 @@ ID_CELLS = st.fixed_dictionaries(
 )
 
 
+def code_cells(code_ids: tuple[str, ...]):
+    return st.fixed_dictionaries({c: st.integers(0, 1) for c in code_ids})
+
+
 @st.composite
 def document_rows(draw, code_ids: tuple[str, ...], model: bool) -> DocumentRows:
     """A document's rows of every table, with some of ATTRIBUTES."""
     document = draw(st.sampled_from(["a", "b,c", "=d"]))
     units = [
-        {"document": document, **ids, **{c: draw(st.integers(0, 1)) for c in code_ids}}
-        for ids in draw(st.lists(ID_CELLS, max_size=3))
+        {"document": document, **ids, "question": draw(TEXT), **codes}
+        for ids, codes in draw(st.lists(st.tuples(ID_CELLS, code_cells(code_ids)), max_size=3))
     ]
     model_cells = {"confidence": st.floats(0, 1), "source": TEXT} if model else {}
     segment = st.fixed_dictionaries(

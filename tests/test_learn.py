@@ -359,3 +359,51 @@ def test_records_are_pandas_records_with_the_same_python_types():
     # repr tells the values, NaN included, and their types (numpy scalars print otherwise)
     assert repr(_records(frame)) == repr(frame.to_dict("records"))
     assert _records(frame.iloc[:0]) == []
+
+
+def test_units_carry_the_question_before_them(repo, tmp_path):
+    import ksmcode
+
+    (tmp_path / "fgd.txt").write_text(
+        "Peneliti: Pelatihannya berjalan bagaimana?\nBu Ani: Tiga hari, tiap Sabtu.\n"
+        "Pak Budi: Betul, saya ikut juga.\nPeneliti: Terima kasih.\n",
+        "utf-8",
+    )
+    corpus = ksmcode.load_corpus(tmp_path, interviewer=["Peneliti"])
+    codebook = ksmcode.load_codebook(repo / "codebooks" / "ksm.yaml")
+    units = ksmcode.coding_frames(ksmcode.code_corpus(corpus, codebook)).units
+    assert units["question"].tolist() == ["Pelatihannya berjalan bagaimana?", ""]
+    assert list(units.columns[9:11]) == ["text", "question"]
+
+
+def test_the_model_reads_each_unit_with_its_question(coder, rule_coding, tmp_path):
+    from dataclasses import replace
+
+    from ksmcode.learn.examples import examples_from_coding
+    from ksmcode.learn.store import load_model, save_model
+
+    examples = examples_from_coding(rule_coding)
+    assert coder.model.questions and any(coder.examples.questions)
+    assert sum(map(bool, examples.questions)) > len(examples) / 2  # interviews: most are asked
+    again = load_model(save_model(coder, tmp_path / "copy.ksm"))
+    assert again.model.questions and again.examples.questions == coder.examples.questions
+    unasked = replace(examples, questions=("",) * len(examples))
+    assert not np.allclose(coder.probability(unasked), coder.probability(examples))
+
+
+def test_a_model_file_without_questions_reads_units_alone(coder, rule_coding, tmp_path):
+    from ksmcode.learn.examples import examples_from_coding
+    from ksmcode.learn.store import load_model, save_model
+
+    path = save_model(coder, tmp_path / "m.ksm")
+    with zipfile.ZipFile(path) as archive:
+        meta = json.loads(archive.read("model.json"))
+        arrays = archive.read("arrays.npz")
+    del meta["settings"]["questions"], meta["examples"]["questions"]
+    with zipfile.ZipFile(path, "w") as archive:  # as a release before questions wrote it
+        archive.writestr("model.json", json.dumps(meta))
+        archive.writestr("arrays.npz", arrays)
+    old = load_model(path)
+    assert not old.model.questions and not any(old.examples.questions)
+    examples = examples_from_coding(rule_coding)
+    assert old.probability(examples).shape == (len(examples), len(old.code_ids))

@@ -7,8 +7,9 @@ attributes, in first-seen order):
   (True when at least half of the evidence is negated), ``denials`` (how many pieces are negated:
   "no formal termination, but we are still monitored" is affirmed with one denial),
   ``evidence`` (readable summary), ``text``, attributes.
-- ``units``: one row per non-interviewer unit, coded or not. ID_COLUMNS, ``text``, attributes,
-  one 0/1 column per code in codebook order.
+- ``units``: one row per non-interviewer unit, coded or not. ID_COLUMNS, ``text``,
+  ``question`` (the interviewer's turn right before the unit's turn, if any), attributes, one
+  0/1 column per code in codebook order.
 - ``evidence``: one row per piece of evidence (``Match``), with the id of the rule behind it.
 - ``suppressed``: one row per piece of evidence the codebook's filters discarded: the evidence
   columns plus ``reason`` (exclude, when_negated, yield_to, min_terms) and ``detail`` (the
@@ -46,6 +47,9 @@ ID_COLUMNS = [
     "method",
     "language",
 ]
+# A unit's own text, and the interviewer's turn right before its turn (empty if there is none):
+# a human codes an answer with its question in mind, and so does the learned model.
+TEXT_COLUMNS = ["text", "question"]
 INTEGER_COLUMNS = {"start", "end", "denials", "coded", "rules"}
 FLOAT_COLUMNS = {"confidence", "probability", "threshold"}
 EVIDENCE_COLUMNS = [
@@ -92,7 +96,8 @@ def attribute_names(documents: Iterable[Iterable[str]]) -> list[str]:
     names: dict[str, None] = {}
     for attributes in documents:
         names.update(dict.fromkeys(attributes))
-    return [n for n in names if n not in ID_COLUMNS and n not in ("text", "code", "family")]
+    reserved = {*ID_COLUMNS, *TEXT_COLUMNS, "code", "family"}
+    return [n for n in names if n not in reserved]
 
 
 def _unit_row(doc: Document, seg: Segment) -> dict[str, Any]:
@@ -108,7 +113,17 @@ def _unit_row(doc: Document, seg: Segment) -> dict[str, Any]:
         "method": meta.method or "",
         "language": meta.language or "",
         "text": doc.text[seg.start : seg.end],
+        "question": question_before(doc, seg),
     }
+
+
+def question_before(doc: Document, seg: Segment) -> str:
+    """The interviewer's turn right before the segment's turn, or "" (none, or another
+    informant spoke in between)."""
+    if seg.turn_index == 0:
+        return ""
+    turn = doc.turns[seg.turn_index - 1]
+    return doc.text[turn.start : turn.end] if turn.is_interviewer else ""
 
 
 def is_denied(evidence: list[Match]) -> bool:
@@ -167,7 +182,7 @@ def document_rows(coded: DocumentCoding, codebook: Codebook) -> DocumentRows:
         units.append({**base, **{c: int(c in codes) for c in code_ids}})
         for code in sorted(codes, key=order.__getitem__):
             evidence = sorted(codes[code], key=lambda m: (m.start, m.end))
-            row = {k: v for k, v in base.items() if k != "text"}
+            row = {k: v for k, v in base.items() if k not in TEXT_COLUMNS}
             row.update(
                 code=code,
                 family=families[code],
@@ -194,7 +209,7 @@ def table_columns(
     seg_columns = [*ID_COLUMNS, "code", "family", "negated", "denials", "evidence", "text"]
     columns = {
         "segments": [*seg_columns, *(MODEL_COLUMNS if model else []), *attributes],
-        "units": [*ID_COLUMNS, "text", *attributes, *codebook.code_ids],
+        "units": [*ID_COLUMNS, *TEXT_COLUMNS, *attributes, *codebook.code_ids],
         "evidence": EVIDENCE_COLUMNS,
         "suppressed": SUPPRESSED_COLUMNS,
     }

@@ -29,7 +29,8 @@ NegatedMode = Literal["separate", "include", "exclude"]
 NEGATED_SUFFIX = " (negated)"
 ALL_COLUMN = "(all)"
 MISSING = "(missing)"
-_NOT_ATTRIBUTES = {"start", "end", "text", "code", "family", "negated", "evidence", "segment_id"}
+_NOT_ATTRIBUTES = {"start", "end", "text", "question", "code", "family", "negated", "evidence",
+                   "segment_id"}  # fmt: skip
 
 
 def require_column(

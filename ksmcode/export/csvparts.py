@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from operator import itemgetter
 
-from ksmcode.analysis.frame import ID_COLUMNS, DocumentRows, table_columns
+from ksmcode.analysis.frame import ID_COLUMNS, TEXT_COLUMNS, DocumentRows, table_columns
 from ksmcode.codebook.model import Codebook
 from ksmcode.export.tables import csv_lines
 
@@ -52,7 +52,8 @@ def csv_parts(rows: DocumentRows, codebook: Codebook, model: bool = False) -> Cs
     """Render a document's rows (a run with a learned ``model`` has its segment columns)."""
     columns = table_columns(codebook, [], model=model)
     segment_cells = itemgetter(*columns["segments"])
-    unit_cells = itemgetter(*columns["units"][: len(ID_COLUMNS) + 1])  # then attributes, codes
+    leading = len(ID_COLUMNS) + len(TEXT_COLUMNS)  # then the attributes and the codes
+    unit_cells = itemgetter(*columns["units"][:leading])
     code_ids = codebook.code_ids
     whole = {
         name: "".join(csv_lines(table))

@@ -41,7 +41,8 @@ class Examples:
     """Units with their rule features and (for training) labels.
 
     ``rules`` has shape (units, codes, len(RULE_FEATURES)); ``labels`` and ``negated`` have
-    shape (units, codes) with NaN where a unit is not labelled; ``weights`` one per unit.
+    shape (units, codes) with NaN where a unit is not labelled; ``weights`` one per unit;
+    ``questions`` the interviewer's turn before each unit ("" if none; all "" if not given).
     """
 
     segment_ids: tuple[str, ...]
@@ -52,6 +53,11 @@ class Examples:
     labels: np.ndarray
     negated: np.ndarray
     weights: np.ndarray
+    questions: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not self.questions:  # a unit set without them (a model file older than them)
+            object.__setattr__(self, "questions", ("",) * len(self.texts))
 
     def __len__(self) -> int:
         return len(self.texts)
@@ -69,6 +75,7 @@ class Examples:
             self.labels[index],
             self.negated[index],
             self.weights[index],
+            pick(self.questions),
         )
 
     def with_weight(self, weight: float) -> Examples:
@@ -93,6 +100,7 @@ def concat(parts: Sequence[Examples]) -> Examples:
         stack("labels"),
         stack("negated"),
         stack("weights"),
+        joined("questions"),
     )
 
 
@@ -194,6 +202,7 @@ def examples_from_coding(coding: Coding, labels: pd.DataFrame | None = None) -> 
         y,
         neg,
         np.ones(n),
+        tuple(units["question"].fillna("").astype(str)) if "question" in units else (),
     )
     if labels is None:
         return examples

@@ -13,6 +13,9 @@ evidence, three are strong" - is learned once):
 - a per-code text classifier over word and character n-grams (stacked: trained on folds of
   documents, so its probabilities on the training units are out-of-document).
 
+The text the last two read is the unit's own, with the words of the interviewer's question
+right before it (``questions``; marked apart, see ``ksmcode.learn.text.with_question``).
+
 A second, small model (``ksmcode.learn.negation``) gives the probability that a coding would be
 negated.
 
@@ -64,6 +67,7 @@ class CodingModel:
         C: float = 0.3,
         text_C: float = 4.0,
         seed: int = 0,
+        questions: bool = True,
     ):
         self.code_ids = tuple(code_ids)
         self.descriptions = tuple(descriptions)
@@ -71,14 +75,18 @@ class CodingModel:
         self.C = C
         self.text_C = text_C
         self.seed = seed
+        self.questions = questions  # the words of the question before a unit count too
 
     # ----------------------------------------------------------------- fitting
     def fit(self, examples: Examples) -> CodingModel:
         """Fit on the labelled (unit, code) pairs of ``examples`` (NaN labels are unknown)."""
         known = ~np.isnan(examples.labels)
         labels = np.nan_to_num(examples.labels)
-        self.vectors_ = TextVectors(self.embedder).fit([*examples.texts, *self.descriptions])
-        memory = self.vectors_.transform(examples.texts)
+        asked = self._questions(examples)  # the descriptions have none
+        questions = None if asked is None else [*asked, *[""] * len(self.descriptions)]
+        texts = [*examples.texts, *self.descriptions]
+        self.vectors_ = TextVectors(self.embedder).fit(texts, questions)
+        memory = self.vectors_.transform(examples.texts, self._questions(examples))
         self.memory_ = memory
         self.memory_labels_ = labels
         self.memory_documents_ = tuple(examples.documents)
@@ -140,6 +148,9 @@ class CodingModel:
             )
             out[held] = 1 / (1 + np.exp(-(X[held] @ coef.T + intercept)))
         return out
+
+    def _questions(self, examples: Examples) -> tuple[str, ...] | None:
+        return examples.questions if self.questions else None
 
     # -------------------------------------------------------------- predicting
     def _text_proba(self, X: sparse.csr_matrix) -> np.ndarray:
@@ -225,7 +236,7 @@ class CodingModel:
         if not len(examples):
             empty = np.zeros((0, len(self.code_ids)))
             return empty, empty
-        X = self.vectors_.transform(examples.texts)
+        X = self.vectors_.transform(examples.texts, self._questions(examples))
         pairs = self._pairs(examples, X, self._text_proba(X))
         scores = pairs @ self.meta_coef_ + self.meta_intercept_
         proba = (1 / (1 + np.exp(-scores))).reshape(len(examples), len(self.code_ids))

@@ -63,6 +63,7 @@ def save_model(coder: LearnedCoder, path: str | Path) -> Path:
             "seed": model.seed,
             "meta_intercept": model.meta_intercept_,
             "rule_features": list(RULE_FEATURES),
+            "questions": model.questions,
         },
         "vocabulary": vocab,
         "examples": {
@@ -70,6 +71,7 @@ def save_model(coder: LearnedCoder, path: str | Path) -> Path:
             "documents": list(ex.documents),
             "languages": list(ex.languages),
             "texts": list(ex.texts),
+            "questions": list(ex.questions),
         },
     }
     numbers = io.BytesIO()
@@ -98,6 +100,7 @@ def load_model(path: str | Path) -> LearnedCoder:
         C=settings["C"],
         text_C=settings["text_C"],
         seed=settings["seed"],
+        questions=settings.get("questions", False),  # a file older than them: without
     )
     model.vectors_ = TextVectors.from_state(meta["vocabulary"], arrays, model.embedder)
     model.memory_ = _from_csr("memory", arrays)
@@ -120,6 +123,7 @@ def load_model(path: str | Path) -> LearnedCoder:
         arrays["labels"],
         arrays["negated"],
         arrays["weights"],
+        tuple(stored.get("questions", ())),
     )
     negation = (
         {"negation_threshold": float(arrays["negation_threshold"])}

@@ -23,20 +23,31 @@ ANALYSERS: dict[str, dict[str, Any]] = {
 }
 
 
+def with_question(text: str, question: str) -> str:
+    """A unit's text with the words of the question before it, each marked (``qberapa``) so
+    that they count apart from the unit's own words."""
+    if not question:
+        return text
+    return text + " " + " ".join("q" + word.lower() for word in question.split())
+
+
 class TextVectors:
     """Fit on training texts, then turn any texts into L2-normalised rows.
 
-    With an ``embedder`` its (normalised) embedding is appended, weighted so that it counts as
-    much as the lexical part in a cosine similarity.
+    With ``questions`` (one per text, the interviewer's turn before it), the lexical part
+    also counts the question's words (``with_question``). With an ``embedder`` the text's
+    (normalised) embedding is appended, weighted so that it counts as much as the lexical part
+    in a cosine similarity.
     """
 
     def __init__(self, embedder: Embedder | None = None):
         self.embedder = embedder
         self.tfidf_: dict[str, Tfidf] = {}
 
-    def fit(self, texts: Sequence[str]) -> TextVectors:
+    def fit(self, texts: Sequence[str], questions: Sequence[str] | None = None) -> TextVectors:
         from sklearn.feature_extraction.text import TfidfVectorizer  # training only
 
+        texts = _lexical(texts, questions)
         for name, options in ANALYSERS.items():
             vectorizer = TfidfVectorizer(sublinear_tf=True, min_df=2, lowercase=True, **options)
             try:
@@ -47,11 +58,14 @@ class TextVectors:
             self.tfidf_[name] = Tfidf.from_vectorizer(vectorizer)
         return self
 
-    def transform(self, texts: Sequence[str]) -> sparse.csr_matrix:
+    def transform(
+        self, texts: Sequence[str], questions: Sequence[str] | None = None
+    ) -> sparse.csr_matrix:
         texts = list(texts)
+        lexical_texts = _lexical(texts, questions)
         # Each part's rows already have unit length; scaling them again (as the shipped model
         # was trained) keeps confidences equal to the last bit (without: ~1e-15 apart).
-        parts = [l2_rows(tfidf.transform(texts)) for tfidf in self.tfidf_.values()]
+        parts = [l2_rows(tfidf.transform(lexical_texts)) for tfidf in self.tfidf_.values()]
         lexical = l2_rows(sparse.hstack(parts))
         if self.embedder is None:
             return lexical
@@ -81,3 +95,9 @@ class TextVectors:
     def feature_names(self) -> list[str]:
         """Names of the lexical columns, in order (for explaining a model-only coding)."""
         return [gram for tfidf in self.tfidf_.values() for gram in tfidf.vocabulary]
+
+
+def _lexical(texts: Sequence[str], questions: Sequence[str] | None) -> list[str]:
+    if questions is None:
+        return list(texts)
+    return [with_question(t, q) for t, q in zip(texts, questions, strict=True)]
