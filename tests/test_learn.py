@@ -188,6 +188,8 @@ def test_review_worklist_round_trip(repo, trained, rule_coding, tmp_path):
     worklist = review_worklist(coding, limit=5)
     assert len(worklist) == 5 and (worklist["decision"] == "").all()
     assert worklist["why"].str.len().gt(0).all()
+    questions = coding.units.set_index("segment_id")["question"]  # the reviewer sees them too
+    assert worklist["question"].tolist() == worklist["segment_id"].map(questions).tolist()
     first, second, third = worklist.iloc[0], worklist.iloc[1], worklist.iloc[2]
     filled = worklist.copy()
     filled.loc[0, "decision"] = "accept"

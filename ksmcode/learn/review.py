@@ -33,6 +33,7 @@ REVIEW_COLUMNS = [
     "source",
     "why",
     "evidence",
+    "question",
     "text",
     "decision",
     "negated",
@@ -67,10 +68,12 @@ def review_worklist(
         for u, d, f in zip(uncertain, disagree, np.broadcast_to(few, len(table)), strict=True)
     ]
     evidence = coding.segments.set_index(["segment_id", "code"])["evidence"]
-    text = coding.units.set_index("segment_id")["text"]
+    units = coding.units.set_index("segment_id")
     keys = list(zip(table["segment_id"], table["code"], strict=True))
     table["evidence"] = [evidence.get(key, "") for key in keys]
-    table["text"] = table["segment_id"].map(text).fillna("")
+    for column in ("question", "text"):  # a run written before questions has none
+        values = units[column] if column in units else pd.Series(dtype=object)
+        table[column] = table["segment_id"].map(values).fillna("")
     table["decision"] = ""
     table["negated"] = ""
     table = table.sort_values(["priority", "segment_id"], ascending=[False, True], kind="stable")
