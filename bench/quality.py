@@ -21,7 +21,7 @@ import numpy as np
 from ksmcode.codebook.load import load_codebook
 from ksmcode.io import load_corpus
 from ksmcode.learn.fit import code_descriptions
-from ksmcode.learn.model import MIN_POSITIVES, CodingModel
+from ksmcode.learn.model import CodingModel
 from ksmcode.learn.store import load_model
 from ksmcode.learn.train import (
     HeldOutCoding,
@@ -98,8 +98,7 @@ def calibration(held: HeldOutCoding) -> str:
     """How often a hand coder gave the code, by the held-back calibrated confidence."""
     cv = held.cv
     confidence = held.calibration.predict(cv.proba.reshape(-1)).reshape(cv.proba.shape)
-    trained = (cv.labels == 1).sum(axis=0) >= MIN_POSITIVES  # codes the model decides
-    known = (cv.labels >= 0) & trained[None, :]
+    known = (cv.labels >= 0) & held.trained[None, :]  # the codes the model decides
     cells = []
     for low in (0.2, 0.4, 0.6, 0.8):
         chosen = known & (confidence >= low) & (confidence < low + 0.2 + 1e-9)

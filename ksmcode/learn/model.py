@@ -44,6 +44,11 @@ SLICE = 256  # units decided at a time (bounds the dense features: ~5 MB)
 DENSE_SHARE = 0.2  # memory features in this share of its units are multiplied as dense arrays
 
 
+def trained_codes(labels: np.ndarray) -> np.ndarray:
+    """Per code, whether it has enough positive units (``labels``: 1, 0 or NaN) for a model."""
+    return np.nan_to_num(labels).sum(axis=0) >= MIN_POSITIVES
+
+
 def _logit(p: np.ndarray) -> np.ndarray:
     p = np.clip(p, 1e-4, 1 - 1e-4)
     return np.log(p / (1 - p))
@@ -86,12 +91,12 @@ class CodingModel:
         questions = None if asked is None else [*asked, *[""] * len(self.descriptions)]
         texts = [*examples.texts, *self.descriptions]
         self.vectors_ = TextVectors(self.embedder).fit(texts, questions)
-        memory = self.vectors_.transform(examples.texts, self._questions(examples))
+        memory = self.vectors_.transform(examples.texts, asked)
         self.memory_ = memory
         self.memory_labels_ = labels
         self.memory_documents_ = tuple(examples.documents)
         self.code_vectors_ = self.vectors_.transform(self.descriptions)
-        self.trained_ = labels.sum(axis=0) >= MIN_POSITIVES
+        self.trained_ = trained_codes(labels)
         self.text_coef_, self.text_intercept_ = self._fit_text(
             memory, labels, known, examples.weights
         )

@@ -20,7 +20,7 @@ from sklearn.isotonic import IsotonicRegression
 from ksmcode.errors import ModelError
 from ksmcode.learn.examples import Examples
 from ksmcode.learn.folds import document_folds
-from ksmcode.learn.model import MIN_POSITIVES, CodingModel
+from ksmcode.learn.model import MIN_POSITIVES, CodingModel, trained_codes
 from ksmcode.learn.negation import rule_negated
 
 FOLDS = 5
@@ -74,6 +74,7 @@ class HeldOutCoding:
 
     cv: CrossValidation
     calibration: IsotonicRegression
+    trained: np.ndarray  # per code: decided by the model (else by the rules)
     thresholds: np.ndarray  # per code, on calibrated probabilities
     predicted: np.ndarray  # (units, codes) bool: coded (codes without a model: the rules)
     negation_threshold: float
@@ -93,14 +94,14 @@ def held_out_coding(examples: Examples, make_model: Callable[[], CodingModel]) -
     """Cross-validate ``examples``, calibrate and choose the thresholds on the held-back
     probabilities, and code every unit with them."""
     cv = cross_validate(examples, make_model)
-    trained = np.nan_to_num(examples.labels).sum(axis=0) >= MIN_POSITIVES  # as CodingModel
+    trained = trained_codes(examples.labels)
     calibration = fit_calibration(cv, trained)
     calibrated = calibration.predict(cv.proba.reshape(-1)).reshape(cv.proba.shape)
     calibrated = np.where(trained[None, :], calibrated, 0)
     thresholds = choose_thresholds(calibrated, cv.labels)
     predicted = np.where(trained[None, :], calibrated >= thresholds, cv.rules).astype(bool)
     negation_threshold = choose_negation_threshold(cv, predicted)
-    return HeldOutCoding(cv, calibration, thresholds, predicted, negation_threshold)
+    return HeldOutCoding(cv, calibration, trained, thresholds, predicted, negation_threshold)
 
 
 def fit_calibration(cv: CrossValidation, trained: np.ndarray) -> IsotonicRegression:
